@@ -1,0 +1,8 @@
+import { describe, it } from 'vitest';
+import { conformanceCases } from './conformance.js';
+import { referenceBackend } from './reference-backend.js';
+
+// The suite run against the oracle itself: proves the suite's own plumbing (leak checks, comparisons, gradchecks).
+describe('conformance suite on the reference backend', () => {
+  for (const c of conformanceCases(() => referenceBackend())) it(c.name, c.run);
+});
