@@ -1,6 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { project } from '../../tooling/config/vitest.js';
 
-export default defineProject({
-  resolve: { conditions: ['source'] },
-  test: { name: 'core', include: ['src/**/*.test.ts'] },
-});
+export default project('core');

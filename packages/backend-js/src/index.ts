@@ -1,0 +1,1 @@
+export { type JsBackendOptions, jsBackend } from './backend.js';
