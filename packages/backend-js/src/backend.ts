@@ -4,15 +4,16 @@ import {
   type Activation,
   BACKEND_SPEC_VERSION,
   type Backend,
+  checks,
   type DType,
   type FloatArray,
   type FusedKind,
   InvalidArgumentError,
   type RnnBackwardArgs,
   type RnnForwardArgs,
+  raw,
   ShapeError,
   type Tensor,
-  checks,
 } from '@rnn/core';
 import { activationFn, activationGradFn } from './kernels/activations.js';
 import { gemm, view } from './kernels/gemm.js';
@@ -43,8 +44,7 @@ const KERNELS: Record<FusedKind, FusedKernel> = { rnn: rnnKernel, lstm: lstmKern
 
 export function jsBackend(options: JsBackendOptions = {}): Backend {
   const dtype = options.dtype ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'float64')
-    throw new InvalidArgumentError('options.dtype', '"float32" or "float64"', options.dtype);
+  if (dtype !== 'float32' && dtype !== 'float64') throw new InvalidArgumentError('options.dtype', '"float32" or "float64"', options.dtype);
   const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
   const token = {};
   const scratch = new Scratch(Ctor);
@@ -133,7 +133,8 @@ export function jsBackend(options: JsBackendOptions = {}): Backend {
       const size = checks.shapeSize(shape);
       const arr = new Ctor(size);
       if (data !== undefined) {
-        if (data.length !== size) throw new ShapeError('data', `${size} values for shape ${checks.fmtShape(shape)}`, `${data.length} values`);
+        if (data.length !== size)
+          throw new ShapeError('data', `${size} values for shape ${checks.fmtShape(shape)}`, `${data.length} values`);
         arr.set(data);
       }
       live++;
@@ -159,8 +160,20 @@ export function jsBackend(options: JsBackendOptions = {}): Backend {
     gemm(a, b, out, o = {}) {
       const { m, n, k } = checks.gemmDims(a, b, out, o);
       const [A, B, C] = [own('a', a), own('b', b), own('out', out)];
-      if (C === A || C === B) throw new InvalidArgumentError('out', 'a tensor distinct from a and b', 'an alias');
-      gemm(m, n, k, view(A, 0, checks.colsOf(a)), !!o.transA, view(B, 0, checks.colsOf(b)), !!o.transB, view(C, 0, n), o.alpha ?? 1, o.beta ?? 0, o.bias ? own('bias', o.bias) : null);
+      if (C === A || C === B) throw new InvalidArgumentError('out', 'a tensor distinct from a and b', raw('the same tensor as an input'));
+      gemm(
+        m,
+        n,
+        k,
+        view(A, 0, checks.colsOf(a)),
+        !!o.transA,
+        view(B, 0, checks.colsOf(b)),
+        !!o.transB,
+        view(C, 0, n),
+        o.alpha ?? 1,
+        o.beta ?? 0,
+        o.bias ? own('bias', o.bias) : null,
+      );
     },
 
     fill: (out, v) => void own('out', out).fill(v),
@@ -177,7 +190,7 @@ export function jsBackend(options: JsBackendOptions = {}): Backend {
       for (let i = 0; i < Y!.length; i++) Y![i] += alpha * X![i]!;
     },
     scale: (x, alpha, out) => unary(x, out, (v) => alpha * v),
-    clip: (x, lo, hi, out) => unary(x, out, (v) => (v < lo ? lo : v > hi ? hi : v)),
+    clip: (x, lo, hi, out) => unary(x, out, (v) => (v < lo ? lo : Math.min(v, hi))),
     activation(kind: Activation, x, out) {
       unary(x, out, activationFn(checks.checkActivation('kind', kind)));
     },

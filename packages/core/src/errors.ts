@@ -30,12 +30,20 @@ export class RnnError extends Error {
   }
 }
 
+const RAW = Symbol('raw');
+
+/** Marks already-formatted text (a shape, a count, a state) so messages print it without quotes. */
+export function raw(text: string): { [RAW]: string } {
+  return { [RAW]: text };
+}
+
 /** Formats a received value for a message, shortened so a huge array never floods the log. */
 export function describe(value: unknown): string {
+  if (typeof value === 'object' && value !== null && RAW in value) return (value as { [RAW]: string })[RAW];
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined)
-    return String(value);
-  if (Array.isArray(value)) return value.length > 8 ? `[${value.slice(0, 8).map(describe).join(', ')}, …]` : `[${value.map(describe).join(', ')}]`;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (Array.isArray(value))
+    return value.length > 8 ? `[${value.slice(0, 8).map(describe).join(', ')}, …]` : `[${value.map(describe).join(', ')}]`;
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
   return typeof value;
@@ -43,7 +51,11 @@ export function describe(value: unknown): string {
 
 export class ShapeError extends RnnError {
   constructor(argument: string, expected: string, received: unknown) {
-    super('SHAPE_MISMATCH', argument, `${argument}: expected ${expected}, received ${describe(received)}`);
+    super(
+      'SHAPE_MISMATCH',
+      argument,
+      `${argument}: expected ${expected}, received ${typeof received === 'string' ? received : describe(received)}`,
+    );
   }
 }
 
@@ -55,11 +67,7 @@ export class InvalidArgumentError extends RnnError {
 
 export class NonFiniteError extends RnnError {
   constructor(argument: string, index: number, value: number) {
-    super(
-      'NON_FINITE',
-      argument,
-      `${argument}: expected finite numbers, received ${value} at flat index ${index}`,
-    );
+    super('NON_FINITE', argument, `${argument}: expected finite numbers, received ${value} at flat index ${index}`);
   }
 }
 
@@ -71,7 +79,11 @@ export class UnsupportedError extends RnnError {
 
 export class BackendNotReadyError extends RnnError {
   constructor(backend: string) {
-    super('BACKEND_NOT_READY', 'backend', `backend: expected a ready backend (await backend.ready()), received "${backend}" before it was ready`);
+    super(
+      'BACKEND_NOT_READY',
+      'backend',
+      `backend: expected a ready backend (await backend.ready()), received "${backend}" before it was ready`,
+    );
   }
 }
 
@@ -114,8 +126,7 @@ export function checkRange(argument: string, value: unknown, lo: number, hi: num
 }
 
 export function checkOneOf<T extends string>(argument: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T))
-    throw new InvalidArgumentError(argument, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, value);
+  if (!allowed.includes(value as T)) throw new InvalidArgumentError(argument, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, value);
   return value as T;
 }
 

@@ -5,7 +5,7 @@ export type Scalar = (x: number) => number;
 
 const sigmoid: Scalar = (x) => 1 / (1 + Math.exp(-x));
 const hardSigmoid: Scalar = (x) => (x <= -2.5 ? 0 : x >= 2.5 ? 1 : 0.2 * x + 0.5);
-const relu: Scalar = (x) => (x > 0 ? x : 0);
+const relu: Scalar = (x) => Math.max(x, 0);
 const linear: Scalar = (x) => x;
 
 export function activationFn(kind: Activation): Scalar {

@@ -13,6 +13,7 @@ export interface MatView {
 }
 
 const view = (data: FloatArray, off: number, ld: number): MatView => ({ data, off, ld });
+
 export { view };
 
 let packBuf: FloatArray = new Float64Array(0);
@@ -48,8 +49,14 @@ export function gemm(
   // Strides of op(A): element (i, p) is at A.off + i * sai + p * sap.
   const sai = transA ? 1 : A.ld;
   const sap = transA ? A.ld : 1;
-  if (!transB) return gemmNN(m, n, k, A.data, A.off, sai, sap, B.data, B.off, B.ld, c, C.off, C.ld, alpha);
-  if (!transA) return gemmNT(m, n, k, A.data, A.off, A.ld, B.data, B.off, B.ld, c, C.off, C.ld, alpha);
+  if (!transB) {
+    gemmNN(m, n, k, A.data, A.off, sai, sap, B.data, B.off, B.ld, c, C.off, C.ld, alpha);
+    return;
+  }
+  if (!transA) {
+    gemmNT(m, n, k, A.data, A.off, A.ld, B.data, B.off, B.ld, c, C.off, C.ld, alpha);
+    return;
+  }
   // A^T B^T: pack B^T into a [k, n] buffer once, then the NN kernel.
   if (packBuf.length < k * n || packBuf.constructor !== B.data.constructor)
     packBuf = new (B.data.constructor as Float64ArrayConstructor)(Math.max(k * n, packBuf.length));

@@ -4,7 +4,7 @@
 import { activationFn, activationGradFn } from './activations.js';
 import { gemm, view } from './gemm.js';
 import { addColumnSums, addStepGrad, previousHidden, transpose } from './scratch.js';
-import { type FusedKernel, type SeqBackward, type SeqForward, lastStep } from './sequence.js';
+import { type FusedKernel, lastStep, type SeqBackward, type SeqForward } from './sequence.js';
 
 const hPrevAt = (out: Float32Array | Float64Array, h0: Float32Array | Float64Array, b: number, t: number, T: number, H: number, j: number): number =>
   t === 0 ? h0[b * H + j] : out[(b * T + t - 1) * H + j];

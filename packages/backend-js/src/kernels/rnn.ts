@@ -3,7 +3,7 @@
 import { activationFn, activationGradFn } from './activations.js';
 import { gemm, view } from './gemm.js';
 import { addColumnSums, addStepGrad, previousHidden, transpose } from './scratch.js';
-import { type FusedKernel, type SeqBackward, type SeqForward, lastStep } from './sequence.js';
+import { type FusedKernel, lastStep, type SeqBackward, type SeqForward } from './sequence.js';
 
 export const rnnKernel: FusedKernel = {
   reservePerStep: () => 0,

@@ -1,5 +1,5 @@
 // Shape checks shared by every backend, so all of them throw the same typed errors.
-import { InvalidArgumentError, ReleasedTensorError, ShapeError, checkOneOf } from '../errors.js';
+import { checkOneOf, InvalidArgumentError, ReleasedTensorError, ShapeError } from '../errors.js';
 import { ACTIVATIONS, type Activation, type GemmOptions, type Tensor } from './contract.js';
 
 export function shapeSize(shape: readonly number[]): number {
@@ -50,9 +50,12 @@ export function gemmDims(a: Tensor, b: Tensor, out: Tensor, o: GemmOptions = {})
   const kb = o.transB ? bc : br;
   const n = o.transB ? br : bc;
   if (k !== kb)
-    throw new ShapeError('b', `inner dimension ${k} (from a ${fmtShape(a.shape)}${o.transA ? '^T' : ''})`, `${kb} (b ${fmtShape(b.shape)}${o.transB ? '^T' : ''})`);
-  if (rowsOf(out) !== m || colsOf(out) !== n)
-    throw new ShapeError('out', `a [${m}, ${n}] matrix`, fmtShape(out.shape));
+    throw new ShapeError(
+      'b',
+      `inner dimension ${k} (from a ${fmtShape(a.shape)}${o.transA ? '^T' : ''})`,
+      `${kb} (b ${fmtShape(b.shape)}${o.transB ? '^T' : ''})`,
+    );
+  if (rowsOf(out) !== m || colsOf(out) !== n) throw new ShapeError('out', `a [${m}, ${n}] matrix`, fmtShape(out.shape));
   if (o.bias) {
     checkLive('bias', o.bias);
     checkSameSize('bias', o.bias, n);

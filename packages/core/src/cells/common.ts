@@ -1,8 +1,9 @@
 // Option handling shared by the built-in cells.
-import type { Activation } from '../backend/contract.js';
+
 import { checkActivation } from '../backend/checks.js';
-import { InvalidArgumentError, checkPositiveInt } from '../errors.js';
-import { type Initializer, glorotUniform, orthogonal, zeros } from '../init/initializers.js';
+import type { Activation } from '../backend/contract.js';
+import { checkPositiveInt, InvalidArgumentError } from '../errors.js';
+import { glorotUniform, type Initializer, orthogonal, zeros } from '../init/initializers.js';
 import type { ParamSpec } from './cell.js';
 
 export interface BaseCellOptions {
@@ -27,17 +28,12 @@ export function checkSizes(kind: string, o: BaseCellOptions | undefined): { inpu
 export function activationOption(argument: string, value: unknown, fallback: Activation, allowed?: readonly Activation[]): Activation {
   if (value === undefined) return fallback;
   const a = checkActivation(argument, value);
-  if (allowed && !allowed.includes(a))
-    throw new InvalidArgumentError(argument, `one of ${allowed.map((x) => `"${x}"`).join(', ')}`, value);
+  if (allowed && !allowed.includes(a)) throw new InvalidArgumentError(argument, `one of ${allowed.map((x) => `"${x}"`).join(', ')}`, value);
   return a;
 }
 
 /** The canonical kernel / recurrentKernel / bias triple for a cell with `gates` column blocks. */
-export function standardParams(
-  o: BaseCellOptions,
-  gates: number,
-  defaultBias: Initializer = zeros(),
-): ParamSpec[] {
+export function standardParams(o: BaseCellOptions, gates: number, defaultBias: Initializer = zeros()): ParamSpec[] {
   const g = gates * o.hiddenSize;
   return [
     { name: 'kernel', shape: [o.inputSize, g], init: o.kernelInitializer ?? glorotUniform() },

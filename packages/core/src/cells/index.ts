@@ -27,7 +27,7 @@ export function createCell(config: CellConfig, extraCells: Readonly<Record<strin
   return factory(config);
 }
 
-export { gru, lstm, simpleRnn };
 export type { GruOptions } from './gru/index.js';
 export type { LstmOptions } from './lstm/index.js';
 export type { SimpleRnnOptions } from './rnn/index.js';
+export { gru, lstm, simpleRnn };

@@ -71,8 +71,7 @@ export const orthogonal = (gain = 1): Initializer => ({
       v.push(vec);
     }
     const out = new Float64Array(rows * cols);
-    for (let r = 0; r < rows; r++)
-      for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows <= cols ? v[r]![c]! : v[c]![r]!);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows <= cols ? v[r]![c]! : v[c]![r]!);
     return out;
   },
 });

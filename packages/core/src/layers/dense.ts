@@ -1,14 +1,15 @@
 // Dense (fully connected) layer: y = x W + b over the last axis, so it also works time-distributed on
 // [B, T, in] (the matrix view of a rank-3 tensor is [B*T, in]). On top of a recurrent layer this is the
 // output projection y_t = W_hy h_t + b_y.
-import type { Activation, Backend, Tensor } from '../backend/contract.js';
+
 import { fmtShape } from '../backend/checks.js';
+import type { Activation, Backend, Tensor } from '../backend/contract.js';
 import { Workspace } from '../backend/pool.js';
-import { ShapeError, checkPositiveInt } from '../errors.js';
-import { type Initializer, glorotUniform, zeros } from '../init/initializers.js';
 import { activationOption } from '../cells/common.js';
+import { checkPositiveInt, ShapeError } from '../errors.js';
+import { glorotUniform, type Initializer, zeros } from '../init/initializers.js';
 import type { Rng } from '../random.js';
-import { type ForwardOptions, type Layer, type LayerDef, type Parameter, createParameter, releaseParameters } from './layer.js';
+import { createParameter, type ForwardOptions, type Layer, type LayerDef, type Parameter, releaseParameters } from './layer.js';
 
 export interface DenseOptions {
   inputSize: number;

@@ -38,13 +38,7 @@ export interface LayerDef {
   build(backend: Backend, rng: Rng, name: string): Layer;
 }
 
-export function createParameter(
-  backend: Backend,
-  rng: Rng,
-  name: string,
-  shape: readonly number[],
-  init: Initializer,
-): Parameter {
+export function createParameter(backend: Backend, rng: Rng, name: string, shape: readonly number[], init: Initializer): Parameter {
   return { name, value: backend.tensor(shape, init.fill(shape, rng)), grad: backend.tensor(shape) };
 }
 

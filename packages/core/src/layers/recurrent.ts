@@ -1,13 +1,14 @@
 // The recurrent layer: unrolls any cell over a [batch, time, features] sequence with shared weights, and
 // backpropagates through time. When the backend has a fused kernel for the cell it runs the whole sequence
 // in one call; otherwise it composes the cell's steps from primitives. Both paths give the same numbers.
-import type { Backend, CellParams, Tensor } from '../backend/contract.js';
+
 import { fmtShape } from '../backend/checks.js';
+import type { Backend, CellParams, Tensor } from '../backend/contract.js';
 import { Workspace } from '../backend/pool.js';
 import type { Cell } from '../cells/cell.js';
-import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { InvalidArgumentError, raw, ShapeError } from '../errors.js';
 import type { Rng } from '../random.js';
-import { type ForwardOptions, type Layer, type LayerDef, type Parameter, createParameter, releaseParameters } from './layer.js';
+import { createParameter, type ForwardOptions, type Layer, type LayerDef, type Parameter, releaseParameters } from './layer.js';
 
 export interface RecurrentOptions {
   cell: Cell;
@@ -87,7 +88,7 @@ function buildRecurrent(backend: Backend, rng: Rng, name: string, options: Recur
     out.forEach((t, k) => {
       if (!src) return backend.fill(t, 0);
       const s = src[k];
-      if (!s || s.shape.length !== 2 || s.shape[0] !== B || s.shape[1] !== H)
+      if (s?.shape.length !== 2 || s.shape[0] !== B || s.shape[1] !== H)
         throw new ShapeError(`initialState[${k}]`, `shape [${B}, ${H}] (batch, hiddenSize)`, s ? fmtShape(s.shape) : s);
       backend.copy(s, t);
     });
@@ -141,7 +142,11 @@ function buildRecurrent(backend: Backend, rng: Rng, name: string, options: Recur
 
   function backward(dy: Tensor, needInputGrad: boolean): Tensor | null {
     if (!input || !trained)
-      throw new InvalidArgumentError('recurrent.backward', 'a preceding forward with training: true', input ? 'an inference forward' : 'no forward');
+      throw new InvalidArgumentError(
+        'recurrent.backward',
+        'a preceding forward with training: true',
+        raw(input ? 'an inference forward' : 'no forward'),
+      );
     const [B, T, I] = input.shape as [number, number, number];
     const expected = returnSequences ? [B, T, H] : [B, H];
     if (dy.shape.length !== expected.length || dy.shape.some((d, i) => d !== expected[i]))

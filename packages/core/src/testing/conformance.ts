@@ -37,8 +37,7 @@ export function assertClose(what: string, actual: ArrayLike<number>, expected: A
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i]!;
     const e = expected[i]!;
-    if (!(Math.abs(a - e) <= tol * (1 + Math.abs(e))))
-      throw new Error(`${what}: element ${i} is ${a}, expected ${e} (tolerance ${tol})`);
+    if (!(Math.abs(a - e) <= tol * (1 + Math.abs(e)))) throw new Error(`${what}: element ${i} is ${a}, expected ${e} (tolerance ${tol})`);
   }
 }
 
@@ -68,27 +67,32 @@ export function conformanceCases(factory: () => Backend | Promise<Backend>, opti
   const tolFor = (b: Backend): number => options.tolerance ?? (b.dtype === 'float64' ? 1e-9 : 1e-4);
 
   /** Runs fn with a fresh seeded RNG on both backends and checks neither leaked a tensor. */
-  const leakChecked =
-    (fn: (b: Backend, tol: number, rng: Rng) => void | Promise<void>) =>
-    async (): Promise<void> => {
-      const b = await getBackend();
-      const before = b.stats().tensors;
-      const refBefore = ref.stats().tensors;
-      await fn(b, tolFor(b), new Rng(7));
-      if (b.stats().tensors !== before) throw new Error(`leak: ${b.stats().tensors - before} tensors not released`);
-      if (ref.stats().tensors !== refBefore) throw new Error('leak in the reference backend');
-    };
+  const leakChecked = (fn: (b: Backend, tol: number, rng: Rng) => void | Promise<void>) => async (): Promise<void> => {
+    const b = await getBackend();
+    const before = b.stats().tensors;
+    const refBefore = ref.stats().tensors;
+    await fn(b, tolFor(b), new Rng(7));
+    if (b.stats().tensors !== before) throw new Error(`leak: ${b.stats().tensors - before} tensors not released`);
+    if (ref.stats().tensors !== refBefore) throw new Error('leak in the reference backend');
+  };
 
   /** Same op on both backends from the same random inputs; compares every output tensor. */
   const compareOp = (
     shapes: ReadonlyArray<readonly number[]>,
-    op: (b: Backend, t: Tensor[]) => number | undefined | void,
+    op: (b: Backend, t: Tensor[]) => unknown,
     outputs: readonly number[],
     lo = -1,
     hi = 1,
   ) =>
     leakChecked((b, tol, rng) => {
-      const data = shapes.map((s) => randomData(rng, s.reduce((p, q) => p * q, 1), lo, hi));
+      const data = shapes.map((s) =>
+        randomData(
+          rng,
+          s.reduce((p, q) => p * q, 1),
+          lo,
+          hi,
+        ),
+      );
       const mine = shapes.map((s, i) => b.tensor(s, data[i]));
       const theirs = shapes.map((s, i) => ref.tensor(s, data[i]));
       const r1 = op(b, mine);
@@ -125,8 +129,16 @@ export function conformanceCases(factory: () => Backend | Promise<Backend>, opti
       assertClose('zeros', b.read(z), [0, 0, 0, 0], 0);
       if (b.stats().bytes <= 0) throw new Error('stats().bytes is not positive with live tensors');
       b.release(z);
-      assertThrows('read after release', () => b.read(z), (e) => RnnError.isInstance(e) && e.code === 'RELEASED_TENSOR');
-      assertThrows('wrong data length', () => b.write(t, [1, 2]), (e) => e instanceof ShapeError);
+      assertThrows(
+        'read after release',
+        () => b.read(z),
+        (e) => RnnError.isInstance(e) && e.code === 'RELEASED_TENSOR',
+      );
+      assertThrows(
+        'wrong data length',
+        () => b.write(t, [1, 2]),
+        (e) => e instanceof ShapeError,
+      );
       b.release(t);
     }),
   );
@@ -155,30 +167,75 @@ export function conformanceCases(factory: () => Backend | Promise<Backend>, opti
       }
   add(
     'gemm on rank-3 matrix views',
-    compareOp([[3, 4, 5], [5, 6], [3, 4, 6]], (b, [A, B, C]) => b.gemm(A!, B!, C!), [2]),
+    compareOp(
+      [
+        [3, 4, 5],
+        [5, 6],
+        [3, 4, 6],
+      ],
+      (b, [A, B, C]) => b.gemm(A!, B!, C!),
+      [2],
+    ),
   );
   add(
     'gemm rejects mismatched shapes',
     leakChecked((b) => {
       const [A, B, C] = [b.tensor([2, 3]), b.tensor([4, 5]), b.tensor([2, 5])];
-      assertThrows('inner dims', () => b.gemm(A, B, C), (e) => e instanceof ShapeError);
+      assertThrows(
+        'inner dims',
+        () => b.gemm(A, B, C),
+        (e) => e instanceof ShapeError,
+      );
       [A, B, C].forEach((t) => b.release(t));
     }),
   );
 
   const s = [37, 11];
-  add('fill', compareOp([s], (b, [X]) => b.fill(X!, 0.25), [0]));
-  add('copy', compareOp([s, s], (b, [X, Y]) => b.copy(X!, Y!), [1]));
-  add('add', compareOp([s, s, s], (b, [X, Y, Z]) => b.add(X!, Y!, Z!), [2]));
-  add('sub', compareOp([s, s, s], (b, [X, Y, Z]) => b.sub(X!, Y!, Z!), [2]));
-  add('mul', compareOp([s, s, s], (b, [X, Y, Z]) => b.mul(X!, Y!, Z!), [2]));
-  add('mul in place', compareOp([s, s], (b, [X, Y]) => b.mul(X!, Y!, X!), [0]));
-  add('addMul', compareOp([s, s, s], (b, [X, Y, Z]) => b.addMul(X!, Y!, Z!), [2]));
-  add('axpy', compareOp([s, s], (b, [X, Y]) => b.axpy(-0.3, X!, Y!), [1]));
-  add('scale', compareOp([s, s], (b, [X, Y]) => b.scale(X!, 1.7, Y!), [1]));
-  add('clip', compareOp([s, s], (b, [X, Y]) => b.clip(X!, -0.4, 0.3, Y!), [1]));
+  add(
+    'fill',
+    compareOp([s], (b, [X]) => b.fill(X!, 0.25), [0]),
+  );
+  add(
+    'copy',
+    compareOp([s, s], (b, [X, Y]) => b.copy(X!, Y!), [1]),
+  );
+  add(
+    'add',
+    compareOp([s, s, s], (b, [X, Y, Z]) => b.add(X!, Y!, Z!), [2]),
+  );
+  add(
+    'sub',
+    compareOp([s, s, s], (b, [X, Y, Z]) => b.sub(X!, Y!, Z!), [2]),
+  );
+  add(
+    'mul',
+    compareOp([s, s, s], (b, [X, Y, Z]) => b.mul(X!, Y!, Z!), [2]),
+  );
+  add(
+    'mul in place',
+    compareOp([s, s], (b, [X, Y]) => b.mul(X!, Y!, X!), [0]),
+  );
+  add(
+    'addMul',
+    compareOp([s, s, s], (b, [X, Y, Z]) => b.addMul(X!, Y!, Z!), [2]),
+  );
+  add(
+    'axpy',
+    compareOp([s, s], (b, [X, Y]) => b.axpy(-0.3, X!, Y!), [1]),
+  );
+  add(
+    'scale',
+    compareOp([s, s], (b, [X, Y]) => b.scale(X!, 1.7, Y!), [1]),
+  );
+  add(
+    'clip',
+    compareOp([s, s], (b, [X, Y]) => b.clip(X!, -0.4, 0.3, Y!), [1]),
+  );
   for (const kind of ['tanh', 'sigmoid', 'relu', 'hardSigmoid', 'linear'] as Activation[]) {
-    add(`activation ${kind}`, compareOp([s, s], (b, [X, Y]) => b.activation(kind, X!, Y!), [1], -6, 6));
+    add(
+      `activation ${kind}`,
+      compareOp([s, s], (b, [X, Y]) => b.activation(kind, X!, Y!), [1], -6, 6),
+    );
     add(
       `activationGrad ${kind}`,
       compareOp(
@@ -193,17 +250,107 @@ export function conformanceCases(factory: () => Backend | Promise<Backend>, opti
       ),
     );
   }
-  add('sumRows', compareOp([s, [11]], (b, [X, O]) => b.sumRows(X!, O!), [1]));
-  add('sumRows accumulate', compareOp([[5, 3, 11], [11]], (b, [X, O]) => b.sumRows(X!, O!, 1), [1]));
-  add('sumSquares', compareOp([s], (b, [X]) => b.sumSquares(X!), []));
-  add('concat', compareOp([[6, 3], [6, 5], [6, 2], [6, 10]], (b, [A, B, C, O]) => b.concat([A!, B!, C!], O!), [3]));
-  add('split', compareOp([[6, 10], [6, 3], [6, 5], [6, 2]], (b, [X, A, B, C]) => b.split(X!, [A!, B!, C!]), [1, 2, 3]));
-  add('getStep', compareOp([[3, 5, 4], [3, 4]], (b, [S, O]) => b.getStep(S!, 2, O!), [1]));
-  add('setStep', compareOp([[3, 5, 4], [3, 4]], (b, [S, X]) => b.setStep(S!, 4, X!), [0]));
-  add('setStep accumulate', compareOp([[3, 5, 4], [3, 4]], (b, [S, X]) => b.setStep(S!, 1, X!, true), [0]));
-  add('softmaxCrossEntropy', compareOp([[9, 7], [9, 7]], (b, [L, D]) => b.softmaxCrossEntropy(L!, Int32Array.from([0, 1, 2, 3, 4, 5, 6, 0, 3]), D!), [1], -5, 5));
-  add('softmaxCrossEntropy with large logits', compareOp([[4, 3], [4, 3]], (b, [L, D]) => b.softmaxCrossEntropy(L!, Int32Array.from([0, 1, 2, 1]), D!), [1], 500, 900));
-  add('meanSquaredError', compareOp([s, s, s], (b, [P, Y, D]) => b.meanSquaredError(P!, Y!, D!), [2]));
+  add(
+    'sumRows',
+    compareOp([s, [11]], (b, [X, O]) => b.sumRows(X!, O!), [1]),
+  );
+  add(
+    'sumRows accumulate',
+    compareOp([[5, 3, 11], [11]], (b, [X, O]) => b.sumRows(X!, O!, 1), [1]),
+  );
+  add(
+    'sumSquares',
+    compareOp([s], (b, [X]) => b.sumSquares(X!), []),
+  );
+  add(
+    'concat',
+    compareOp(
+      [
+        [6, 3],
+        [6, 5],
+        [6, 2],
+        [6, 10],
+      ],
+      (b, [A, B, C, O]) => b.concat([A!, B!, C!], O!),
+      [3],
+    ),
+  );
+  add(
+    'split',
+    compareOp(
+      [
+        [6, 10],
+        [6, 3],
+        [6, 5],
+        [6, 2],
+      ],
+      (b, [X, A, B, C]) => b.split(X!, [A!, B!, C!]),
+      [1, 2, 3],
+    ),
+  );
+  add(
+    'getStep',
+    compareOp(
+      [
+        [3, 5, 4],
+        [3, 4],
+      ],
+      (b, [S, O]) => b.getStep(S!, 2, O!),
+      [1],
+    ),
+  );
+  add(
+    'setStep',
+    compareOp(
+      [
+        [3, 5, 4],
+        [3, 4],
+      ],
+      (b, [S, X]) => b.setStep(S!, 4, X!),
+      [0],
+    ),
+  );
+  add(
+    'setStep accumulate',
+    compareOp(
+      [
+        [3, 5, 4],
+        [3, 4],
+      ],
+      (b, [S, X]) => b.setStep(S!, 1, X!, true),
+      [0],
+    ),
+  );
+  add(
+    'softmaxCrossEntropy',
+    compareOp(
+      [
+        [9, 7],
+        [9, 7],
+      ],
+      (b, [L, D]) => b.softmaxCrossEntropy(L!, Int32Array.from([0, 1, 2, 3, 4, 5, 6, 0, 3]), D!),
+      [1],
+      -5,
+      5,
+    ),
+  );
+  add(
+    'softmaxCrossEntropy with large logits',
+    compareOp(
+      [
+        [4, 3],
+        [4, 3],
+      ],
+      (b, [L, D]) => b.softmaxCrossEntropy(L!, Int32Array.from([0, 1, 2, 1]), D!),
+      [1],
+      500,
+      900,
+    ),
+  );
+  add(
+    'meanSquaredError',
+    compareOp([s, s, s], (b, [P, Y, D]) => b.meanSquaredError(P!, Y!, D!), [2]),
+  );
   add(
     'adamUpdate',
     compareOp(
@@ -211,7 +358,8 @@ export function conformanceCases(factory: () => Backend | Promise<Backend>, opti
       (b, [P, G, M, V]) => {
         b.fill(M!, 0);
         b.fill(V!, 0);
-        for (let step = 1; step <= 3; step++) b.adamUpdate(P!, G!, M!, V!, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step, weightDecay: 0.01 });
+        for (let step = 1; step <= 3; step++)
+          b.adamUpdate(P!, G!, M!, V!, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step, weightDecay: 0.01 });
       },
       [0, 2, 3],
     ),
@@ -231,7 +379,15 @@ export function conformanceCases(factory: () => Backend | Promise<Backend>, opti
 
   // Cells through the recurrent layer: every backend agrees with the reference; fused agrees with composed.
   const [B, T, I, H] = [3, 6, 4, 5];
-  const runLayer = (b: Backend, cell: Cell, returnSequences: boolean, useFused: boolean, xData: number[], rData: number[], h0?: number[][]) => {
+  const runLayer = (
+    b: Backend,
+    cell: Cell,
+    returnSequences: boolean,
+    useFused: boolean,
+    xData: number[],
+    rData: number[],
+    h0?: number[][],
+  ) => {
     const layer = recurrent({ cell, returnSequences, useFused, recordGradNorms: true }).build(b, new Rng(3), 'l') as RecurrentLayer;
     const x = b.tensor([B, T, I], xData);
     const init = h0?.map((d) => b.tensor([B, H], d));

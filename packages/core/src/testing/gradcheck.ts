@@ -81,9 +81,15 @@ export interface LayerGradCheckOptions extends GradCheckOptions {
 export function layerGradCheck(b: Backend, def: LayerDef, options: LayerGradCheckOptions): GradCheckResult {
   const rng = new Rng(options.seed ?? 1);
   const layer: Layer = def.build(b, rng.fork(), 'layer');
-  const x = b.tensor(options.inputShape, Array.from({ length: options.inputShape.reduce((p, q) => p * q, 1) }, () => rng.uniform(-1, 1)));
+  const x = b.tensor(
+    options.inputShape,
+    Array.from({ length: options.inputShape.reduce((p, q) => p * q, 1) }, () => rng.uniform(-1, 1)),
+  );
   const outShape = layer.outputShape(options.inputShape);
-  const R = b.tensor(outShape, Array.from({ length: outShape.reduce((p, q) => p * q, 1) }, () => rng.uniform(-1, 1)));
+  const R = b.tensor(
+    outShape,
+    Array.from({ length: outShape.reduce((p, q) => p * q, 1) }, () => rng.uniform(-1, 1)),
+  );
   const r = b.read(R);
   let dx: Tensor | null = null;
   const loss = (withGrad: boolean): number => {

@@ -1,14 +1,6 @@
 // The reference backend: float64, naive loops, no fused kernels. It is the oracle of the conformance suite
 // and the engine of @rnn/core's own tests; clarity over speed, so every line can be checked by eye.
-import {
-  type Activation,
-  type AdamHyper,
-  BACKEND_SPEC_VERSION,
-  type Backend,
-  type GemmOptions,
-  type SgdHyper,
-  type Tensor,
-} from '../backend/contract.js';
+
 import {
   checkActivation,
   checkColumnParts,
@@ -22,6 +14,15 @@ import {
   rowsOf,
   shapeSize,
 } from '../backend/checks.js';
+import {
+  type Activation,
+  type AdamHyper,
+  BACKEND_SPEC_VERSION,
+  type Backend,
+  type GemmOptions,
+  type SgdHyper,
+  type Tensor,
+} from '../backend/contract.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 
 class RefTensor implements Tensor {
@@ -42,7 +43,7 @@ export function activate(kind: Activation, x: number): number {
     case 'sigmoid':
       return 1 / (1 + Math.exp(-x));
     case 'relu':
-      return x > 0 ? x : 0;
+      return Math.max(x, 0);
     case 'hardSigmoid':
       return Math.min(1, Math.max(0, 0.2 * x + 0.5));
     case 'linear':

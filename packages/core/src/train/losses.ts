@@ -1,9 +1,10 @@
 // Losses. Each computes the mean loss on the backend and writes dL/dprediction.
-import type { Backend, Tensor } from '../backend/contract.js';
+
 import { fmtShape } from '../backend/checks.js';
+import type { Backend, Tensor } from '../backend/contract.js';
 import type { Workspace } from '../backend/pool.js';
-import { InvalidArgumentError, ShapeError } from '../errors.js';
 import type { HostTensor } from '../data/host.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
 
 export interface Loss {
   readonly name: string;

@@ -1,10 +1,19 @@
 // A sequential model: layers in order, a loss, an optimizer, gradient clipping; one call per training step.
 // Truncated BPTT splits long sequences into chunks and carries the recurrent state between them.
-import type { Backend, FloatArray, Tensor } from '../backend/contract.js';
+
 import { fmtShape } from '../backend/checks.js';
+import type { Backend, FloatArray, Tensor } from '../backend/contract.js';
 import { Workspace } from '../backend/pool.js';
-import { type HostTensor, checkHostTensor, sliceTime } from '../data/host.js';
-import { BackendNotReadyError, InvalidArgumentError, ShapeError, checkNonNegativeInt, checkPositiveInt, checkPositiveNumber } from '../errors.js';
+import { checkHostTensor, type HostTensor, sliceTime } from '../data/host.js';
+import {
+  BackendNotReadyError,
+  checkNonNegativeInt,
+  checkPositiveInt,
+  checkPositiveNumber,
+  InvalidArgumentError,
+  raw,
+  ShapeError,
+} from '../errors.js';
 import type { Layer, LayerDef, Parameter } from '../layers/layer.js';
 import type { RecurrentLayer } from '../layers/recurrent.js';
 import { Rng } from '../random.js';
@@ -80,7 +89,7 @@ export class Sequential {
   }
 
   private live(): void {
-    if (this.disposed) throw new InvalidArgumentError('model', 'a model that has not been disposed', 'a disposed model');
+    if (this.disposed) throw new InvalidArgumentError('model', 'a model that has not been disposed', raw('a disposed model'));
   }
 
   private upload(x: HostTensor): Tensor {

@@ -7,7 +7,7 @@
 import type { Activation, Backend, Tensor } from '../../backend/contract.js';
 import { zeros } from '../../init/initializers.js';
 import type { Cell, CellConfig, StepBackward, StepForward } from '../cell.js';
-import { type BaseCellOptions, activationOption, checkSizes, hiddenShapes, standardParams } from '../common.js';
+import { activationOption, type BaseCellOptions, checkSizes, hiddenShapes, standardParams } from '../common.js';
 
 export interface GruOptions extends BaseCellOptions {
   /** Candidate activation; default tanh. */

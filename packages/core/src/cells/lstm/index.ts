@@ -4,17 +4,22 @@
 //   i = σ(a_i)  f = σ(a_f)  g = tanh(a_g)  o = σ(a_o)
 //   c_t = f ⊙ c_{t-1} + i ⊙ g           h_t = o ⊙ tanh(c_t)
 import type { Activation, Backend } from '../../backend/contract.js';
+import { InvalidArgumentError } from '../../errors.js';
 import { gateConstants } from '../../init/initializers.js';
 import type { Cell, CellConfig, StepBackward, StepForward } from '../cell.js';
-import { type BaseCellOptions, activationOption, checkSizes, hiddenShapes, standardParams } from '../common.js';
+import { activationOption, type BaseCellOptions, checkSizes, hiddenShapes, standardParams } from '../common.js';
 
 export interface LstmOptions extends BaseCellOptions {
   /** Cell-candidate and output activation; default tanh. */
   activation?: Activation;
   /** Gate activation; default sigmoid (TF.js defaults to hardSigmoid). */
   recurrentActivation?: Activation;
-  /** Initialise the forget-gate bias to 1 (Jozefowicz et al. 2015; Keras default). Default true. */
-  unitForgetBias?: boolean;
+  /**
+   * Initial forget-gate bias. Default 1 (Jozefowicz et al. 2015; Keras unit_forget_bias); 0 matches PyTorch;
+   * larger values (2-5) let an untrained LSTM carry information over long spans, so gradients reach far back.
+   * Ignored when biasInitializer is given.
+   */
+  forgetBias?: number;
 }
 
 const GATES = ['i', 'f', 'g', 'o'] as const;
@@ -23,8 +28,9 @@ export function lstm(options: LstmOptions): Cell {
   const { inputSize, hiddenSize: H } = checkSizes('lstm', options);
   const act = activationOption('lstm.activation', options.activation, 'tanh');
   const rec = activationOption('lstm.recurrentActivation', options.recurrentActivation, 'sigmoid');
-  const unitForgetBias = options.unitForgetBias ?? true;
-  const params = standardParams(options, 4, gateConstants(GATES, unitForgetBias ? { f: 1 } : {}));
+  const forgetBias = options.forgetBias ?? 1;
+  if (!Number.isFinite(forgetBias)) throw new InvalidArgumentError('lstm.forgetBias', 'a finite number', forgetBias);
+  const params = standardParams(options, 4, gateConstants(GATES, { f: forgetBias }));
 
   return {
     kind: 'lstm',
@@ -86,6 +92,6 @@ export function lstm(options: LstmOptions): Cell {
       b.gemm(da, p.recurrentKernel, dPrev[0], { transB: true });
     },
 
-    toConfig: (): CellConfig => ({ kind: 'lstm', inputSize, hiddenSize: H, activation: act, recurrentActivation: rec, unitForgetBias }),
+    toConfig: (): CellConfig => ({ kind: 'lstm', inputSize, hiddenSize: H, activation: act, recurrentActivation: rec, forgetBias }),
   };
 }

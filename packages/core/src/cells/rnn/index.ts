@@ -2,7 +2,7 @@
 // The output projection y_t = W_hy h_t + b_y of the classic formulation is a Dense layer on top.
 import type { Activation, Backend } from '../../backend/contract.js';
 import type { Cell, CellConfig, StepBackward, StepForward } from '../cell.js';
-import { type BaseCellOptions, activationOption, checkSizes, standardParams } from '../common.js';
+import { activationOption, type BaseCellOptions, checkSizes, standardParams } from '../common.js';
 
 export interface SimpleRnnOptions extends BaseCellOptions {
   /** 'tanh' (default) or 'relu'. */
