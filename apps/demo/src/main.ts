@@ -42,17 +42,24 @@ console.log(`sample: ${JSON.stringify(generate(model, alphabet, 'ROMEO:', 80, 1,
 
 const start = performance.now();
 let step = 0;
-let smooth = Math.log(V);
+const recent: number[] = [];
+let lastReport = -1;
 while ((performance.now() - start) / 1000 < seconds) {
   const r = model.trainStep(sampleBatch(train, V, opts.batchSize, opts.seqLength, rng));
   step++;
-  smooth = step === 1 ? r.loss : 0.95 * smooth + 0.05 * r.loss;
+  recent.push(r.loss);
+  if (recent.length > 10) recent.shift();
+  const smooth = recent.reduce((a, b) => a + b, 0) / recent.length;
   const elapsed = (performance.now() - start) / 1000;
   const done = Math.min(1, elapsed / seconds);
   const bar = '#'.repeat(Math.round(done * 30)).padEnd(30, '.');
-  process.stdout.write(
-    `\r[${bar}] step ${String(step).padStart(4)}  loss ${bits(smooth)} bits/char  grad norm ${r.gradNorm.toFixed(2).padStart(6)}  ${((elapsed * 1000) / step).toFixed(0)} ms/step `,
-  );
+  const line = `[${bar}] step ${String(step).padStart(4)}  loss ${bits(smooth)} bits/char  grad norm ${r.gradNorm.toFixed(2).padStart(6)}  ${((elapsed * 1000) / step).toFixed(0)} ms/step `;
+  // redraw in place on a terminal; one line per tenth of the run in a log
+  if (process.stdout.isTTY) process.stdout.write(`\r${line}`);
+  else if (Math.floor(done * 10) > lastReport) {
+    lastReport = Math.floor(done * 10);
+    console.log(line);
+  }
 }
 const after = validLoss();
 const norms = model.recurrentLayers[0]!.stepGradNorms!;

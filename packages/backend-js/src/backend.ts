@@ -16,7 +16,7 @@ import {
   type Tensor,
 } from '@rnn/core';
 import { activationFn, activationGradFn } from './kernels/activations.js';
-import { gemm, view } from './kernels/gemm.js';
+import { gemm } from './kernels/gemm.js';
 import { gruKernel } from './kernels/gru.js';
 import { lstmKernel } from './kernels/lstm.js';
 import { rnnKernel } from './kernels/rnn.js';
@@ -165,11 +165,17 @@ export function jsBackend(options: JsBackendOptions = {}): Backend {
         m,
         n,
         k,
-        view(A, 0, checks.colsOf(a)),
+        A,
+        0,
+        checks.colsOf(a),
         !!o.transA,
-        view(B, 0, checks.colsOf(b)),
+        B,
+        0,
+        checks.colsOf(b),
         !!o.transB,
-        view(C, 0, n),
+        C,
+        0,
+        n,
         o.alpha ?? 1,
         o.beta ?? 0,
         o.bias ? own('bias', o.bias) : null,

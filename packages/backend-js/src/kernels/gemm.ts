@@ -4,40 +4,23 @@
 // 2x4 dot-product tile for A·B^T ~4.2; a 1x8 tile for leftover rows (batch 1) ~3.4.
 import type { FloatArray } from '@rnn/core';
 
-export interface MatView {
-  data: FloatArray;
-  /** Index of element (0, 0). */
-  off: number;
-  /** Distance between rows. */
-  ld: number;
-}
-
-const view = (data: FloatArray, off: number, ld: number): MatView => ({ data, off, ld });
-
-export { view };
-
 let packBuf: FloatArray = new Float64Array(0);
 
 /**
  * C[m, n] = alpha * op(A) op(B) + beta * C + bias, where op(A) is [m, k] and op(B) is [k, n].
- * `bias` (length n) is added to every row. C must not alias A or B.
+ * Each matrix is (array, offset of element (0, 0), leading dimension), so strided views need no copy and
+ * no allocation. `bias` (length n) is added to every row. C must not alias A or B.
  */
 export function gemm(
-  m: number,
-  n: number,
-  k: number,
-  A: MatView,
-  transA: boolean,
-  B: MatView,
-  transB: boolean,
-  C: MatView,
-  alpha = 1,
-  beta = 0,
-  bias: FloatArray | null = null,
+  m: number, n: number, k: number,
+  A: FloatArray, ao: number, lda: number, transA: boolean,
+  B: FloatArray, bo: number, ldb: number, transB: boolean,
+  C: FloatArray, co: number, ldc: number,
+  alpha = 1, beta = 0, bias: FloatArray | null = null,
 ): void {
-  const c = C.data;
+  const c = C;
   for (let i = 0; i < m; i++) {
-    const row = C.off + i * C.ld;
+    const row = co + i * ldc;
     if (beta === 0) {
       if (bias) for (let j = 0; j < n; j++) c[row + j] = bias[j];
       else c.fill(0, row, row + n);
@@ -47,21 +30,21 @@ export function gemm(
   }
   if (k === 0 || alpha === 0) return;
   // Strides of op(A): element (i, p) is at A.off + i * sai + p * sap.
-  const sai = transA ? 1 : A.ld;
-  const sap = transA ? A.ld : 1;
+  const sai = transA ? 1 : lda;
+  const sap = transA ? lda : 1;
   if (!transB) {
-    gemmNN(m, n, k, A.data, A.off, sai, sap, B.data, B.off, B.ld, c, C.off, C.ld, alpha);
+    gemmNN(m, n, k, A, ao, sai, sap, B, bo, ldb, c, co, ldc, alpha);
     return;
   }
   if (!transA) {
-    gemmNT(m, n, k, A.data, A.off, A.ld, B.data, B.off, B.ld, c, C.off, C.ld, alpha);
+    gemmNT(m, n, k, A, ao, lda, B, bo, ldb, c, co, ldc, alpha);
     return;
   }
   // A^T B^T: pack B^T into a [k, n] buffer once, then the NN kernel.
-  if (packBuf.length < k * n || packBuf.constructor !== B.data.constructor)
-    packBuf = new (B.data.constructor as Float64ArrayConstructor)(Math.max(k * n, packBuf.length));
-  for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) packBuf[p * n + j] = B.data[B.off + j * B.ld + p];
-  gemmNN(m, n, k, A.data, A.off, sai, sap, packBuf, 0, n, c, C.off, C.ld, alpha);
+  if (packBuf.length < k * n || packBuf.constructor !== B.constructor)
+    packBuf = new (B.constructor as Float64ArrayConstructor)(Math.max(k * n, packBuf.length));
+  for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) packBuf[p * n + j] = B[bo + j * ldb + p];
+  gemmNN(m, n, k, A, ao, sai, sap, packBuf, 0, n, c, co, ldc, alpha);
 }
 
 /** C += alpha * A B with A strided (sai, sap) and B row-major [k, n] with leading dim ldb. */

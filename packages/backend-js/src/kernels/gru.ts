@@ -2,7 +2,7 @@
 // [z r n | ahn] for reset-after (ahn = h U_n + bh_n, the term the reset multiplies) and
 // [z r n | r⊙h] for reset-before (the reset hidden state that U_n multiplies).
 import { activationFn, activationGradFn } from './activations.js';
-import { gemm, view } from './gemm.js';
+import { gemm } from './gemm.js';
 import { addColumnSums, addStepGrad, previousHidden, transpose } from './scratch.js';
 import { type FusedKernel, lastStep, type SeqBackward, type SeqForward } from './sequence.js';
 
@@ -17,13 +17,16 @@ export const gruKernel: FusedKernel = {
     const L = 4 * H;
     const sg = activationFn(rec);
     const th = activationFn(act);
-    gemm(B * T, G, I, view(x, 0, I), false, view(W, 0, G), false, view(R, 0, L), 1, 0, bias);
+    gemm(B * T, G, I, x, 0, I, false, W, 0, G, false, R, 0, L, 1, 0, bias);
     const hu = scratch.get('gru.hu', B * G);
     for (let t = 0; t < T; t++) {
-      const hPrev = t === 0 ? view(h0, 0, H) : view(out, (t - 1) * H, T * H);
+      // h_{t-1}: h0, or step t-1 of the output (rows T*H apart)
+      const hp = t === 0 ? h0 : out;
+      const hpo = t === 0 ? 0 : (t - 1) * H;
+      const hpl = t === 0 ? H : T * H;
       if (recBias) {
         // reset after: all three blocks of h U + bh in one GEMM
-        gemm(B, G, H, hPrev, false, view(U, 0, G), false, view(hu, 0, G), 1, 0, recBias);
+        gemm(B, G, H, hp, hpo, hpl, false, U, 0, G, false, hu, 0, G, 1, 0, recBias);
         for (let b = 0; b < B; b++) {
           const r = (b * T + t) * L;
           const q = b * G;
@@ -41,7 +44,7 @@ export const gruKernel: FusedKernel = {
         }
       } else {
         // reset before: z and r blocks first, then (r ⊙ h) U_n on the n block only
-        gemm(B, 2 * H, H, hPrev, false, view(U, 0, G), false, view(hu, 0, 2 * H));
+        gemm(B, 2 * H, H, hp, hpo, hpl, false, U, 0, G, false, hu, 0, 2 * H);
         for (let b = 0; b < B; b++) {
           const r = (b * T + t) * L;
           const q = b * 2 * H;
@@ -53,7 +56,7 @@ export const gruKernel: FusedKernel = {
             R[r + 3 * H + j] = rg * hPrevAt(out, h0, b, t, T, H, j);
           }
         }
-        gemm(B, H, H, view(R, t * L + 3 * H, T * L), false, view(U, 2 * H, G), false, view(hu, 0, H));
+        gemm(B, H, H, R, t * L + 3 * H, T * L, false, U, 2 * H, G, false, hu, 0, H);
         for (let b = 0; b < B; b++) {
           const r = (b * T + t) * L;
           for (let j = 0; j < H; j++) {
@@ -106,10 +109,10 @@ export const gruKernel: FusedKernel = {
         }
       }
       if (dAh) {
-        gemm(B, H, G, view(dAh, t * G, T * G), false, view(UT, 0, H), false, view(dh, 0, H), 1, 1);
+        gemm(B, H, G, dAh, t * G, T * G, false, UT, 0, H, false, dh, 0, H, 1, 1);
       } else {
         // d(r ⊙ h) = dn U_n^T, then dr and the reset path to h_{t-1}
-        gemm(B, H, H, view(dAx, t * G + 2 * H, T * G), false, view(UT, 2 * H * H, H), false, view(drh!, 0, H));
+        gemm(B, H, H, dAx, t * G + 2 * H, T * G, false, UT, 2 * H * H, H, false, drh!, 0, H);
         for (let b = 0; b < B; b++) {
           const r = (b * T + t) * L;
           const d = (b * T + t) * G;
@@ -120,21 +123,21 @@ export const gruKernel: FusedKernel = {
             dh[b * H + j] += g * rg;
           }
         }
-        gemm(B, H, 2 * H, view(dAx, t * G, T * G), false, view(UT, 0, H), false, view(dh, 0, H), 1, 1);
+        gemm(B, H, 2 * H, dAx, t * G, T * G, false, UT, 0, H, false, dh, 0, H, 1, 1);
       }
     }
     if (a.dh0) a.dh0.set(dh.subarray(0, B * H));
     const hp = scratch.get('gru.hPrev', B * T * H);
     previousHidden(out, h0, B, T, H, hp);
-    gemm(I, G, B * T, view(x, 0, I), true, view(dAx, 0, G), false, view(a.dW, 0, G), 1, 1);
+    gemm(I, G, B * T, x, 0, I, true, dAx, 0, G, false, a.dW, 0, G, 1, 1);
     addColumnSums(dAx, B * T, G, G, 0, a.dBias);
     if (dAh) {
-      gemm(H, G, B * T, view(hp, 0, H), true, view(dAh, 0, G), false, view(a.dU, 0, G), 1, 1);
+      gemm(H, G, B * T, hp, 0, H, true, dAh, 0, G, false, a.dU, 0, G, 1, 1);
       addColumnSums(dAh, B * T, G, G, 0, a.dRecBias!);
     } else {
-      gemm(H, 2 * H, B * T, view(hp, 0, H), true, view(dAx, 0, G), false, view(a.dU, 0, G), 1, 1);
-      gemm(H, H, B * T, view(R, 3 * H, L), true, view(dAx, 2 * H, G), false, view(a.dU, 2 * H, G), 1, 1);
+      gemm(H, 2 * H, B * T, hp, 0, H, true, dAx, 0, G, false, a.dU, 0, G, 1, 1);
+      gemm(H, H, B * T, R, 3 * H, L, true, dAx, 2 * H, G, false, a.dU, 2 * H, G, 1, 1);
     }
-    if (a.dx) gemm(B * T, I, G, view(dAx, 0, G), false, view(W, 0, G), true, view(a.dx, 0, I));
+    if (a.dx) gemm(B * T, I, G, dAx, 0, G, false, W, 0, G, true, a.dx, 0, I);
   },
 };

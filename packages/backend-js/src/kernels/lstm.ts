@@ -1,7 +1,7 @@
 // Fused LSTM over a whole sequence. Gate order i, f, g, o. Reserve row (b*T + t) holds
 // [i f g o | c | tanh(c)] (6H): activated gates, the cell state and its activation.
 import { activationFn, activationGradFn } from './activations.js';
-import { gemm, view } from './gemm.js';
+import { gemm } from './gemm.js';
 import { addColumnSums, addStepGrad, previousHidden, transpose } from './scratch.js';
 import { type FusedKernel, lastStep, type SeqBackward, type SeqForward } from './sequence.js';
 
@@ -14,10 +14,13 @@ export const lstmKernel: FusedKernel = {
     const sg = activationFn(rec);
     const th = activationFn(act);
     // Input projection for all steps at once: R[:, 0:4H] = x W + b.
-    gemm(B * T, G, I, view(x, 0, I), false, view(W, 0, G), false, view(R, 0, L), 1, 0, bias);
+    gemm(B * T, G, I, x, 0, I, false, W, 0, G, false, R, 0, L, 1, 0, bias);
     for (let t = 0; t < T; t++) {
-      const hPrev = t === 0 ? view(h0, 0, H) : view(out, (t - 1) * H, T * H);
-      gemm(B, G, H, hPrev, false, view(U, 0, G), false, view(R, t * L, T * L), 1, 1);
+      // h_{t-1}: h0, or step t-1 of the output (rows T*H apart)
+      const hp = t === 0 ? h0 : out;
+      const hpo = t === 0 ? 0 : (t - 1) * H;
+      const hpl = t === 0 ? H : T * H;
+      gemm(B, G, H, hp, hpo, hpl, false, U, 0, G, false, R, t * L, T * L, 1, 1);
       for (let b = 0; b < B; b++) {
         const r = (b * T + t) * L;
         const cp = t === 0 ? -1 : r - L + 4 * H;
@@ -79,15 +82,15 @@ export const lstmKernel: FusedKernel = {
           dc[b * H + j] = gc * f;
         }
       }
-      gemm(B, H, G, view(dA, t * G, T * G), false, view(UT, 0, H), false, view(dh, 0, H));
+      gemm(B, H, G, dA, t * G, T * G, false, UT, 0, H, false, dh, 0, H);
     }
     if (a.dh0) a.dh0.set(dh.subarray(0, B * H));
     if (a.dc0) a.dc0.set(dc.subarray(0, B * H));
     const hp = scratch.get('lstm.hPrev', B * T * H);
     previousHidden(out, h0, B, T, H, hp);
-    gemm(I, G, B * T, view(x, 0, I), true, view(dA, 0, G), false, view(a.dW, 0, G), 1, 1);
-    gemm(H, G, B * T, view(hp, 0, H), true, view(dA, 0, G), false, view(a.dU, 0, G), 1, 1);
+    gemm(I, G, B * T, x, 0, I, true, dA, 0, G, false, a.dW, 0, G, 1, 1);
+    gemm(H, G, B * T, hp, 0, H, true, dA, 0, G, false, a.dU, 0, G, 1, 1);
     addColumnSums(dA, B * T, G, G, 0, a.dBias);
-    if (a.dx) gemm(B * T, I, G, view(dA, 0, G), false, view(W, 0, G), true, view(a.dx, 0, I));
+    if (a.dx) gemm(B * T, I, G, dA, 0, G, false, W, 0, G, true, a.dx, 0, I);
   },
 };
