@@ -9,6 +9,7 @@ import {
   type FloatArray,
   type FusedKind,
   InvalidArgumentError,
+  type PointwiseLoss,
   type RnnBackwardArgs,
   type RnnForwardArgs,
   raw,
@@ -39,6 +40,32 @@ export interface JsBackendOptions {
   /** 'float32' (default) or 'float64' (for gradient checks: slower, exact to ~1e-15). */
   dtype?: DType;
 }
+
+/** Each returns the element's loss and writes its gradient / n when D is given. */
+type PointwiseFn = (p: number, y: number, delta: number, D: FloatArray | null, i: number, n: number) => number;
+const POINTWISE: Record<PointwiseLoss, PointwiseFn> = {
+  mse(p, y, _d, D, i, n) {
+    const e = p - y;
+    if (D) D[i] = (2 * e) / n;
+    return e * e;
+  },
+  mae(p, y, _d, D, i, n) {
+    const e = p - y;
+    if (D) D[i] = Math.sign(e) / n;
+    return Math.abs(e);
+  },
+  huber(p, y, delta, D, i, n) {
+    const e = p - y;
+    const a = Math.abs(e);
+    if (D) D[i] = (a <= delta ? e : delta * Math.sign(e)) / n;
+    return a <= delta ? 0.5 * e * e : delta * (a - 0.5 * delta);
+  },
+  // binary cross-entropy on logits, in the overflow-free form max(p, 0) - p y + log(1 + e^-|p|)
+  bce(p, y, _d, D, i, n) {
+    if (D) D[i] = (1 / (1 + Math.exp(-p)) - y) / n;
+    return Math.max(p, 0) - p * y + Math.log1p(Math.exp(-Math.abs(p)));
+  },
+};
 
 const KERNELS: Record<FusedKind, FusedKernel> = { rnn: rnnKernel, lstm: lstmKernel, gru: gruKernel };
 
@@ -117,6 +144,7 @@ export function jsBackend(options: JsBackendOptions = {}): Backend {
       cT: lstm ? own('cT', a.cT) : null,
       R,
       scratch,
+      lengths: a.lengths ? checks.checkLengths('lengths', a.lengths, B, T) : null,
     };
   };
 
@@ -215,6 +243,17 @@ export function jsBackend(options: JsBackendOptions = {}): Backend {
       const rows = checks.rowsOf(x);
       for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) O[j] += X[r * n + j]!;
     },
+    mulRows(x, m, out) {
+      const [X, O] = same(['x', x], ['out', out]);
+      const M = own('m', m);
+      const cols = checks.colsOf(x);
+      const rows = checks.rowsOf(x);
+      checks.checkSameSize('m', m, rows);
+      for (let r = 0; r < rows; r++) {
+        const s = M[r]!;
+        for (let j = r * cols; j < (r + 1) * cols; j++) O![j] = X![j]! * s;
+      }
+    },
     sumSquares(x) {
       const X = own('x', x);
       let s = 0;
@@ -265,34 +304,76 @@ export function jsBackend(options: JsBackendOptions = {}): Backend {
       }
     },
 
-    softmaxCrossEntropy(logits, labels, dLogits) {
-      const { n, c } = checks.checkLabels(logits, labels);
+    reverseTime(x, lengths, out) {
+      if (x.shape.length !== 3) throw new ShapeError('x', 'rank 3 [batch, time, features]', checks.fmtShape(x.shape));
+      const [B, T, F] = x.shape as [number, number, number];
+      const [X, O] = same(['x', x], ['out', out]);
+      if (X === O) throw new InvalidArgumentError('out', 'a tensor distinct from x', raw('the same tensor'));
+      const lens = lengths ? checks.checkLengths('lengths', lengths, B, T) : null;
+      for (let b = 0; b < B; b++) {
+        const len = lens ? lens[b]! : T;
+        for (let t = 0; t < len; t++) O!.set(X!.subarray((b * T + len - 1 - t) * F, (b * T + len - t) * F), (b * T + t) * F);
+        O!.fill(0, (b * T + len) * F, (b + 1) * T * F);
+      }
+    },
+    gatherRows(table, indices, out) {
+      const E = checks.colsOf(table);
+      const I = own('indices', indices);
+      checks.checkIndices('indices', I, checks.rowsOf(table));
+      checks.checkSameSize('out', out, I.length * E);
+      const [Tb, O] = [own('table', table), own('out', out)];
+      for (let i = 0; i < I.length; i++) O.set(Tb.subarray(I[i]! * E, (I[i]! + 1) * E), i * E);
+    },
+    scatterAddRows(src, indices, table, skipIndex) {
+      const E = checks.colsOf(table);
+      const I = own('indices', indices);
+      checks.checkIndices('indices', I, checks.rowsOf(table));
+      checks.checkSameSize('src', src, I.length * E);
+      const [S, Tb] = [own('src', src), own('table', table)];
+      for (let i = 0; i < I.length; i++) {
+        if (I[i] === skipIndex) continue;
+        const o = I[i]! * E;
+        for (let e = 0; e < E; e++) Tb[o + e] += S[i * E + e]!;
+      }
+    },
+
+    softmaxCrossEntropy(logits, labels, dLogits, options) {
+      const { weights, ignore } = checks.checkCrossEntropyOptions(checks.colsOf(logits), options);
+      const { n, c } = checks.checkLabels(logits, labels, ignore);
       const L = own('logits', logits);
       const D = dLogits ? same(['logits', logits], ['dLogits', dLogits])[1]! : null;
+      let total = 0;
+      for (let i = 0; i < n; i++) if (labels[i] !== ignore) total += weights ? weights[labels[i]!]! : 1;
       let loss = 0;
       for (let i = 0; i < n; i++) {
         const o = i * c;
+        const y = labels[i]!;
+        if (y === ignore || total === 0) {
+          if (D) D.fill(0, o, o + c);
+          continue;
+        }
+        const w = (weights ? weights[y]! : 1) / total;
         let max = -Infinity;
         for (let j = 0; j < c; j++) if (L[o + j]! > max) max = L[o + j]!;
         let z = 0;
         for (let j = 0; j < c; j++) z += Math.exp(L[o + j]! - max);
-        loss += Math.log(z) + max - L[o + labels[i]!]!;
+        loss += w * (Math.log(z) + max - L[o + y]!);
         if (D) {
-          for (let j = 0; j < c; j++) D[o + j] = Math.exp(L[o + j]! - max) / z / n;
-          D[o + labels[i]!] -= 1 / n;
+          for (let j = 0; j < c; j++) D[o + j] = (w * Math.exp(L[o + j]! - max)) / z;
+          D[o + y] -= w;
         }
       }
-      return loss / n;
+      return loss;
     },
-    meanSquaredError(prediction, target, dPrediction) {
+    pointwiseLoss(kind, prediction, target, dPrediction, delta = 1) {
+      checks.checkLoss('kind', kind);
       const [P, Y] = same(['prediction', prediction], ['target', target]);
       const D = dPrediction ? same(['prediction', prediction], ['dPrediction', dPrediction])[1]! : null;
       const n = P!.length;
+      const f = POINTWISE[kind];
       let loss = 0;
       for (let i = 0; i < n; i++) {
-        const e = P![i]! - Y![i]!;
-        loss += e * e;
-        if (D) D[i] = (2 * e) / n;
+        loss += f(P![i]!, Y![i]!, delta, D, i, n);
       }
       return loss / n;
     },
@@ -324,6 +405,30 @@ export function jsBackend(options: JsBackendOptions = {}): Backend {
           g = h.nesterov ? g + h.momentum * v : v;
         }
         P![i] -= h.lr * g;
+      }
+    },
+
+    rmspropUpdate(param, grad, square, momentum, h) {
+      const [P, G, S] = same(['param', param], ['grad', grad], ['square', square]);
+      const M = momentum ? same(['param', param], ['momentum', momentum])[1]! : null;
+      for (let i = 0; i < P!.length; i++) {
+        const g = G![i]! + h.weightDecay * P![i]!;
+        const s = h.rho * S![i]! + (1 - h.rho) * g * g;
+        S![i] = s;
+        const step = g / (Math.sqrt(s) + h.eps);
+        if (M) {
+          M[i] = h.momentum * M[i]! + step;
+          P![i] -= h.lr * M[i]!;
+        } else P![i] -= h.lr * step;
+      }
+    },
+    adagradUpdate(param, grad, sum, h) {
+      const [P, G, S] = same(['param', param], ['grad', grad], ['sum', sum]);
+      for (let i = 0; i < P!.length; i++) {
+        const g = G![i]! + h.weightDecay * P![i]!;
+        const s = S![i]! + g * g;
+        S![i] = s;
+        P![i] -= (h.lr * g) / (Math.sqrt(s) + h.eps);
       }
     },
 

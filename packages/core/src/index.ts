@@ -4,17 +4,21 @@ export * as checks from './backend/checks.js';
 export {
   ACTIVATIONS,
   type Activation,
+  type AdagradHyper,
   type AdamHyper,
   BACKEND_SPEC_VERSION,
   type Backend,
   type BackendCapabilities,
   type BackendStats,
   type CellParams,
+  type CrossEntropyOptions,
   type DType,
   type FloatArray,
   type FusedCell,
   type FusedKind,
   type GemmOptions,
+  type PointwiseLoss,
+  type RmspropHyper,
   type RnnBackwardArgs,
   type RnnForwardArgs,
   type SgdHyper,
@@ -54,6 +58,16 @@ export { createParameter, type ForwardOptions, type Layer, type LayerDef, type P
 export { type RecurrentLayer, type RecurrentOptions, recurrent } from './layers/recurrent.js';
 export { Rng } from './random.js';
 export { clipGradNorm, clipGradValue, globalGradNorm } from './train/clip.js';
-export { type Loss, meanSquaredError, softmaxCrossEntropy } from './train/losses.js';
+export {
+  binaryCrossEntropy,
+  type CrossEntropyLossOptions,
+  huber,
+  type Loss,
+  type LossConfig,
+  lossFromConfig,
+  meanAbsoluteError,
+  meanSquaredError,
+  softmaxCrossEntropy,
+} from './train/losses.js';
 export { type Batch, type Prediction, Sequential, type SequentialOptions, type StepResult } from './train/model.js';
 export { type AdamOptions, adam, type Optimizer, type SgdOptions, sgd } from './train/optimizers.js';

@@ -1,6 +1,6 @@
 // Seeded pseudo-random numbers: xoshiro128** (fast, 32-bit state words, good statistical quality).
 // The same seed gives the same stream on every platform, so the same seed gives the same losses.
-import { checkNonNegativeInt } from './errors.js';
+import { checkNonNegativeInt, InvalidArgumentError } from './errors.js';
 
 export class Rng {
   private s0: number;
@@ -73,6 +73,18 @@ export class Rng {
   /** A child generator whose stream is independent of later draws from this one. */
   fork(): Rng {
     return new Rng(this.nextUint32());
+  }
+
+  /** The generator's state, to save with a model so training resumes with the same random stream. */
+  getState(): number[] {
+    return [this.s0, this.s1, this.s2, this.s3, this.spare ?? Number.NaN];
+  }
+
+  setState(state: readonly number[]): void {
+    if (!Array.isArray(state) || state.length !== 5 || !state.slice(0, 4).every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff))
+      throw new InvalidArgumentError('rng state', 'four 32-bit words and a spare normal', state);
+    [this.s0, this.s1, this.s2, this.s3] = state as number[];
+    this.spare = Number.isNaN(state[4]) ? null : state[4]!;
   }
 
   /** Fisher-Yates shuffle in place. */

@@ -3,8 +3,8 @@
 // [z r n | r⊙h] for reset-before (the reset hidden state that U_n multiplies).
 import { activationFn, activationGradFn } from './activations.js';
 import { gemm } from './gemm.js';
-import { addColumnSums, addStepGrad, previousHidden, transpose } from './scratch.js';
-import { type FusedKernel, lastStep, type SeqBackward, type SeqForward } from './sequence.js';
+import { addColumnSums, addStepGrad, previousHidden, stateAtLength, transpose } from './scratch.js';
+import { type FusedKernel, padded, type SeqBackward, type SeqForward } from './sequence.js';
 
 const hPrevAt = (out: Float32Array | Float64Array, h0: Float32Array | Float64Array, b: number, t: number, T: number, H: number, j: number): number =>
   t === 0 ? h0[b * H + j] : out[(b * T + t - 1) * H + j];
@@ -12,7 +12,7 @@ const hPrevAt = (out: Float32Array | Float64Array, h0: Float32Array | Float64Arr
 export const gruKernel: FusedKernel = {
   reservePerStep: (H) => 4 * H,
 
-  forward({ B, T, I, H, act, rec, W, U, bias, recBias, x, h0, out, hT, R, scratch }: SeqForward) {
+  forward({ B, T, I, H, act, rec, W, U, bias, recBias, x, h0, out, hT, R, scratch, lengths }: SeqForward) {
     const G = 3 * H;
     const L = 4 * H;
     const sg = activationFn(rec);
@@ -30,6 +30,10 @@ export const gruKernel: FusedKernel = {
         for (let b = 0; b < B; b++) {
           const r = (b * T + t) * L;
           const q = b * G;
+          if (padded(lengths, b, t)) {
+            out.fill(0, (b * T + t) * H, (b * T + t + 1) * H);
+            continue;
+          }
           for (let j = 0; j < H; j++) {
             const z = sg(R[r + j] + hu[q + j]);
             const rg = sg(R[r + H + j] + hu[q + H + j]);
@@ -59,6 +63,10 @@ export const gruKernel: FusedKernel = {
         gemm(B, H, H, R, t * L + 3 * H, T * L, false, U, 2 * H, G, false, hu, 0, H);
         for (let b = 0; b < B; b++) {
           const r = (b * T + t) * L;
+          if (padded(lengths, b, t)) {
+            out.fill(0, (b * T + t) * H, (b * T + t + 1) * H);
+            continue;
+          }
           for (let j = 0; j < H; j++) {
             const n = th(R[r + 2 * H + j] + hu[b * H + j]);
             R[r + 2 * H + j] = n;
@@ -67,11 +75,11 @@ export const gruKernel: FusedKernel = {
         }
       }
     }
-    lastStep(out, B, T, H, hT);
+    stateAtLength(out, H, 0, lengths, B, T, H, hT);
   },
 
   backward(a: SeqBackward) {
-    const { B, T, I, H, act, rec, W, U, recBias, x, h0, out, R, scratch, dOut, norms } = a;
+    const { B, T, I, H, act, rec, W, U, recBias, x, h0, out, R, scratch, dOut, norms, lengths } = a;
     const G = 3 * H;
     const L = 4 * H;
     const dsg = activationGradFn(rec);
@@ -80,15 +88,19 @@ export const gruKernel: FusedKernel = {
     const UT = scratch.get('gru.UT', G * H);
     transpose(U, H, G, UT);
     const dh = scratch.zeros('gru.dh', B * H);
-    if (a.dhT) dh.set(a.dhT);
     const dAh = recBias ? scratch.get('gru.dAh', B * T * G) : null;
     const drh = recBias ? null : scratch.get('gru.drh', B * H);
     for (let t = T - 1; t >= 0; t--) {
-      const norm = addStepGrad(dh, dOut, t, B, T, H);
+      const norm = addStepGrad(dh, dOut, a.dhT, lengths, t, B, T, H);
       if (norms) norms[t] = norm;
       for (let b = 0; b < B; b++) {
         const r = (b * T + t) * L;
         const d = (b * T + t) * G;
+        if (padded(lengths, b, t)) {
+          dAx.fill(0, d, d + G);
+          dAh?.fill(0, d, d + G);
+          continue;
+        }
         for (let j = 0; j < H; j++) {
           const z = R[r + j];
           const n = R[r + 2 * H + j];
@@ -116,6 +128,7 @@ export const gruKernel: FusedKernel = {
         for (let b = 0; b < B; b++) {
           const r = (b * T + t) * L;
           const d = (b * T + t) * G;
+          if (padded(lengths, b, t)) continue; // dAx row already zero, so drh row is zero
           for (let j = 0; j < H; j++) {
             const rg = R[r + H + j];
             const g = drh![b * H + j];

@@ -2,13 +2,13 @@
 // [i f g o | c | tanh(c)] (6H): activated gates, the cell state and its activation.
 import { activationFn, activationGradFn } from './activations.js';
 import { gemm } from './gemm.js';
-import { addColumnSums, addStepGrad, previousHidden, transpose } from './scratch.js';
-import { type FusedKernel, lastStep, type SeqBackward, type SeqForward } from './sequence.js';
+import { addColumnSums, addStepGrad, previousHidden, stateAtLength, transpose } from './scratch.js';
+import { type FusedKernel, padded, type SeqBackward, type SeqForward } from './sequence.js';
 
 export const lstmKernel: FusedKernel = {
   reservePerStep: (H) => 6 * H,
 
-  forward({ B, T, I, H, act, rec, W, U, bias, x, h0, c0, out, hT, cT, R }: SeqForward) {
+  forward({ B, T, I, H, act, rec, W, U, bias, x, h0, c0, out, hT, cT, R, lengths }: SeqForward) {
     const G = 4 * H;
     const L = 6 * H;
     const sg = activationFn(rec);
@@ -25,6 +25,10 @@ export const lstmKernel: FusedKernel = {
         const r = (b * T + t) * L;
         const cp = t === 0 ? -1 : r - L + 4 * H;
         const o = (b * T + t) * H;
+        if (padded(lengths, b, t)) {
+          out.fill(0, o, o + H); // padding: zero output; the state stops at the last valid step
+          continue;
+        }
         for (let j = 0; j < H; j++) {
           const i = sg(R[r + j]);
           const f = sg(R[r + H + j]);
@@ -42,12 +46,12 @@ export const lstmKernel: FusedKernel = {
         }
       }
     }
-    lastStep(out, B, T, H, hT);
-    for (let b = 0; b < B; b++) (cT as Float32Array).set(R.subarray((b * T + T - 1) * L + 4 * H, (b * T + T - 1) * L + 5 * H), b * H);
+    stateAtLength(out, H, 0, lengths, B, T, H, hT);
+    stateAtLength(R, L, 4 * H, lengths, B, T, H, cT as Float32Array);
   },
 
   backward(a: SeqBackward) {
-    const { B, T, I, H, act, rec, W, U, x, h0, c0, out, R, scratch, dOut, norms } = a;
+    const { B, T, I, H, act, rec, W, U, x, h0, c0, out, R, scratch, dOut, norms, lengths } = a;
     const G = 4 * H;
     const L = 6 * H;
     const dsg = activationGradFn(rec);
@@ -57,15 +61,18 @@ export const lstmKernel: FusedKernel = {
     transpose(U, H, G, UT);
     const dh = scratch.zeros('lstm.dh', B * H);
     const dc = scratch.zeros('lstm.dc', B * H);
-    if (a.dhT) dh.set(a.dhT);
-    if (a.dcT) dc.set(a.dcT);
     for (let t = T - 1; t >= 0; t--) {
-      const norm = addStepGrad(dh, dOut, t, B, T, H);
+      const norm = addStepGrad(dh, dOut, a.dhT, lengths, t, B, T, H);
       if (norms) norms[t] = norm;
       for (let b = 0; b < B; b++) {
         const r = (b * T + t) * L;
         const cp = t === 0 ? -1 : r - L + 4 * H;
         const d = (b * T + t) * G;
+        if (padded(lengths, b, t)) {
+          dA.fill(0, d, d + G);
+          continue;
+        }
+        if (a.dcT && t === (lengths ? lengths[b] : T) - 1) for (let j = 0; j < H; j++) dc[b * H + j] += a.dcT[b * H + j];
         for (let j = 0; j < H; j++) {
           const i = R[r + j];
           const f = R[r + H + j];

@@ -54,16 +54,41 @@ export function previousHidden(out: FloatArray, h0: FloatArray, B: number, T: nu
   }
 }
 
-/** dh[b, :] += dOut[b, t, :] (when given), then returns ||dh|| for the per-step gradient norm. */
-export function addStepGrad(dh: FloatArray, dOut: FloatArray | null, t: number, B: number, T: number, H: number): number {
+/**
+ * The gradient arriving at h_t: dh[b] += dOut[b, t] for valid steps, and the final-state gradient dhT[b] at
+ * each sample's last step (t = len_b - 1). Padded steps (t >= len_b) get zero. Returns ||dh|| (the per-step norm).
+ */
+export function addStepGrad(
+  dh: FloatArray, dOut: FloatArray | null, dhT: FloatArray | null, lengths: Int32Array | null,
+  t: number, B: number, T: number, H: number,
+): number {
   let s = 0;
   for (let b = 0; b < B; b++) {
+    const len = lengths ? lengths[b] : T;
     const o = (b * T + t) * H;
+    if (t >= len) {
+      dh.fill(0, b * H, b * H + H);
+      continue;
+    }
+    const last = t === len - 1;
     for (let j = 0; j < H; j++) {
-      const v = dOut ? dh[b * H + j] + dOut[o + j] : dh[b * H + j];
+      let v = dh[b * H + j];
+      if (dOut) v += dOut[o + j];
+      if (last && dhT) v += dhT[b * H + j];
       dh[b * H + j] = v;
       s += v * v;
     }
   }
   return Math.sqrt(s);
+}
+
+/** Copies each sample's state at its last valid step (len_b - 1) from rows of src ([B*T, *], ld, offset). */
+export function stateAtLength(
+  src: FloatArray, ld: number, off: number, lengths: Int32Array | null,
+  B: number, T: number, H: number, dst: FloatArray,
+): void {
+  for (let b = 0; b < B; b++) {
+    const r = (b * T + (lengths ? lengths[b] : T) - 1) * ld + off;
+    dst.set(src.subarray(r, r + H), b * H);
+  }
 }

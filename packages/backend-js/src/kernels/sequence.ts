@@ -22,6 +22,8 @@ export interface SeqForward {
   cT: FloatArray | null;
   /** The reserve (training) or a scratch array of the same size (inference). */
   R: FloatArray;
+  /** Per-sample lengths (end padding), or null for all T. */
+  lengths: Int32Array | null;
   scratch: Scratch;
 }
 
@@ -46,7 +48,5 @@ export interface FusedKernel {
   backward(a: SeqBackward): void;
 }
 
-/** Copies the last step of out [B, T, H] into hT [B, H]. */
-export function lastStep(out: FloatArray, B: number, T: number, H: number, hT: FloatArray): void {
-  for (let b = 0; b < B; b++) hT.set(out.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
-}
+/** True when step t of sample b is padding. */
+export const padded = (lengths: Int32Array | null, b: number, t: number): boolean => lengths !== null && t >= lengths[b];

@@ -1,6 +1,6 @@
 // Shape checks shared by every backend, so all of them throw the same typed errors.
 import { checkOneOf, InvalidArgumentError, ReleasedTensorError, ShapeError } from '../errors.js';
-import { ACTIVATIONS, type Activation, type GemmOptions, type Tensor } from './contract.js';
+import { ACTIVATIONS, type Activation, type CrossEntropyOptions, type GemmOptions, type PointwiseLoss, type Tensor } from './contract.js';
 
 export function shapeSize(shape: readonly number[]): number {
   let n = 1;
@@ -85,7 +85,7 @@ export function checkColumnParts(x: Tensor, parts: readonly Tensor[], argument: 
   if (cols !== colsOf(x)) throw new ShapeError(argument, `${cols} columns (sum of the parts)`, fmtShape(x.shape));
 }
 
-export function checkLabels(logits: Tensor, labels: Int32Array): { n: number; c: number } {
+export function checkLabels(logits: Tensor, labels: Int32Array, ignoreIndex: number | null = null): { n: number; c: number } {
   checkLive('logits', logits);
   const n = rowsOf(logits);
   const c = colsOf(logits);
@@ -93,7 +93,55 @@ export function checkLabels(logits: Tensor, labels: Int32Array): { n: number; c:
   if (labels.length !== n) throw new ShapeError('labels', `${n} labels (one per row of logits)`, `${labels.length}`);
   for (let i = 0; i < n; i++) {
     const l = labels[i]!;
-    if (l < 0 || l >= c) throw new InvalidArgumentError(`labels[${i}]`, `a class index in [0, ${c - 1}]`, l);
+    if ((l < 0 || l >= c) && l !== ignoreIndex)
+      throw new InvalidArgumentError(
+        `labels[${i}]`,
+        `a class index in [0, ${c - 1}]${ignoreIndex === null ? '' : ` or ${ignoreIndex} (ignored)`}`,
+        l,
+      );
   }
   return { n, c };
+}
+
+/** Lengths for an end-padded batch: B integers in 1..T. */
+export function checkLengths(argument: string, lengths: unknown, B: number, T: number): Int32Array {
+  if (!(lengths instanceof Int32Array) && !Array.isArray(lengths))
+    throw new InvalidArgumentError(argument, `an Int32Array of ${B} lengths`, lengths);
+  if (lengths.length !== B) throw new ShapeError(argument, `${B} lengths (one per sample)`, `${lengths.length}`);
+  for (let b = 0; b < B; b++) {
+    const l = lengths[b];
+    if (!Number.isInteger(l) || l < 1 || l > T)
+      throw new InvalidArgumentError(`${argument}[${b}]`, `an integer in [1, ${T}] (the sequence length)`, l);
+  }
+  return lengths instanceof Int32Array ? lengths : Int32Array.from(lengths as number[]);
+}
+
+/** Checks that every index is an integer in [0, V) and returns the count. */
+export function checkIndices(argument: string, data: ArrayLike<number>, V: number): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!Number.isInteger(v) || v < 0 || v >= V)
+      throw new InvalidArgumentError(`${argument}[${i}]`, `an integer index in [0, ${V - 1}]`, v);
+  }
+}
+
+export function checkLoss(argument: string, kind: unknown): PointwiseLoss {
+  return checkOneOf(argument, kind, ['mse', 'mae', 'huber', 'bce'] as const);
+}
+
+/** Validates cross-entropy options against C classes. */
+export function checkCrossEntropyOptions(
+  c: number,
+  o: CrossEntropyOptions | undefined,
+): { weights: ArrayLike<number> | null; ignore: number | null } {
+  const weights = o?.classWeights ?? null;
+  if (weights) {
+    if (weights.length !== c) throw new ShapeError('classWeights', `${c} weights (one per class)`, `${weights.length}`);
+    for (let j = 0; j < c; j++)
+      if (!(weights[j]! >= 0 && Number.isFinite(weights[j])))
+        throw new InvalidArgumentError(`classWeights[${j}]`, 'a finite weight >= 0', weights[j]);
+  }
+  const ignore = o?.ignoreIndex ?? null;
+  if (ignore !== null && !Number.isInteger(ignore)) throw new InvalidArgumentError('ignoreIndex', 'an integer', ignore);
+  return { weights, ignore };
 }

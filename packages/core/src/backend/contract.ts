@@ -49,6 +49,31 @@ export interface AdamHyper {
   weightDecay: number;
 }
 
+export interface RmspropHyper {
+  lr: number;
+  /** Decay of the squared-gradient average (PyTorch alpha, Keras rho). */
+  rho: number;
+  eps: number;
+  momentum: number;
+  weightDecay: number;
+}
+
+export interface AdagradHyper {
+  lr: number;
+  eps: number;
+  weightDecay: number;
+}
+
+/** Element-wise losses: mse, mae, huber (with delta), bce (binary cross-entropy on logits). */
+export type PointwiseLoss = 'mse' | 'mae' | 'huber' | 'bce';
+
+export interface CrossEntropyOptions {
+  /** Per-class weights [C]: the loss is sum(w_y · l) / sum(w_y) over counted rows (PyTorch semantics). */
+  classWeights?: Float64Array | Float32Array | null;
+  /** Rows whose label equals this are not counted (e.g. -100 for padding). */
+  ignoreIndex?: number | null;
+}
+
 export interface SgdHyper {
   lr: number;
   momentum: number;
@@ -95,6 +120,11 @@ export interface RnnForwardArgs {
   cT?: Tensor;
   /** When false no reserve is kept (inference). */
   training: boolean;
+  /**
+   * Per-sample lengths [B] in 1..T for end-padded batches: steps t >= lengths[b] leave the state unchanged
+   * and output zeros, and the final state is the state after step lengths[b] - 1. Null: all of length T.
+   */
+  lengths?: Int32Array | null;
 }
 
 export interface RnnBackwardArgs {
@@ -121,6 +151,8 @@ export interface RnnBackwardArgs {
   dc0?: Tensor | null;
   /** When true, return ||dL/dh_t|| (Frobenius over the batch) for every t. */
   stepGradNorms: boolean;
+  /** The lengths given to rnnForward, if any. */
+  lengths?: Int32Array | null;
 }
 
 export interface BackendStats {
@@ -186,6 +218,8 @@ export interface Backend {
   sumRows(x: Tensor, out: Tensor, beta?: number): void;
   /** sum of x^2, in float64. */
   sumSquares(x: Tensor): number;
+  /** out[r, :] = x[r, :] * m[r] over the rows of the matrix view (masks, per-sample scaling). */
+  mulRows(x: Tensor, m: Tensor, out: Tensor): void;
 
   // ---- layout ----
   /** Writes the parts side by side along the last axis; their last dims sum to out's. */
@@ -196,16 +230,24 @@ export interface Backend {
   getStep(seq: Tensor, t: number, out: Tensor): void;
   /** seq[b, t, :] = src[b, :] (or += with accumulate). */
   setStep(seq: Tensor, t: number, src: Tensor, accumulate?: boolean): void;
+  /** out[b, t] = x[b, len_b - 1 - t] for t < len_b, else 0 (len_b = T without lengths). Its own inverse. */
+  reverseTime(x: Tensor, lengths: Int32Array | null, out: Tensor): void;
+  /** out[i, :] = table[indices[i], :]; indices hold integers in [0, V) (embedding lookup). */
+  gatherRows(table: Tensor, indices: Tensor, out: Tensor): void;
+  /** table[indices[i], :] += src[i, :], skipping rows whose index equals skipIndex (embedding gradient). */
+  scatterAddRows(src: Tensor, indices: Tensor, table: Tensor, skipIndex: number | null): void;
 
   // ---- losses (return the mean loss; write its gradient when an output is given) ----
-  /** Softmax cross-entropy over rows of logits [N, C] with integer labels [N]; mean over N. */
-  softmaxCrossEntropy(logits: Tensor, labels: Int32Array, dLogits: Tensor | null): number;
-  /** Mean squared error over all elements. */
-  meanSquaredError(prediction: Tensor, target: Tensor, dPrediction: Tensor | null): number;
+  /** Softmax cross-entropy over rows of logits [N, C] with integer labels [N]; (weighted) mean over counted rows. */
+  softmaxCrossEntropy(logits: Tensor, labels: Int32Array, dLogits: Tensor | null, options?: CrossEntropyOptions): number;
+  /** Mean over all elements of an element-wise loss; `delta` is Huber's threshold. */
+  pointwiseLoss(kind: PointwiseLoss, prediction: Tensor, target: Tensor, dPrediction: Tensor | null, delta?: number): number;
 
   // ---- optimizer updates (in place) ----
   adamUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, hyper: AdamHyper): void;
   sgdUpdate(param: Tensor, grad: Tensor, velocity: Tensor | null, hyper: SgdHyper): void;
+  rmspropUpdate(param: Tensor, grad: Tensor, square: Tensor, momentum: Tensor | null, hyper: RmspropHyper): void;
+  adagradUpdate(param: Tensor, grad: Tensor, sum: Tensor, hyper: AdagradHyper): void;
 
   // ---- optional fused whole-sequence kernels (present when capabilities.fused lists the kind) ----
   /** Runs the whole sequence; returns the reserve BPTT needs (null when not training). Caller releases it. */

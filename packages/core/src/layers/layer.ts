@@ -12,10 +12,12 @@ export interface Parameter {
 }
 
 export interface ForwardOptions {
-  /** Training mode keeps what backward needs. */
+  /** Training mode keeps what backward needs and applies dropout. */
   training: boolean;
   /** Start recurrent layers from their carried final state (truncated BPTT, streaming). */
   carryState?: boolean;
+  /** Per-sample lengths of an end-padded batch (each in 1..T); padded steps neither change state nor gradients. */
+  lengths?: Int32Array | null;
 }
 
 export interface Layer {
@@ -29,6 +31,9 @@ export interface Layer {
   backward(dy: Tensor, needInputGrad: boolean): Tensor | null;
   /** Forget carried recurrent state. */
   resetState(): void;
+  /** State of the layer's random stream (dropout), saved with the model for exact resumption. */
+  getRandomState?(): number[];
+  setRandomState?(state: readonly number[]): void;
   toConfig(): Record<string, unknown>;
   dispose(): void;
 }

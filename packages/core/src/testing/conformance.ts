@@ -347,9 +347,81 @@ export function conformanceCases(factory: () => Backend | Promise<Backend>, opti
       900,
     ),
   );
+  for (const kind of ['mse', 'mae', 'huber', 'bce'] as const)
+    add(
+      `pointwiseLoss ${kind}`,
+      compareOp([s, s, s], (b, [P, Y, D]) => b.pointwiseLoss(kind, P!, Y!, D!, 0.3), [2], -3, 3),
+    );
   add(
-    'meanSquaredError',
-    compareOp([s, s, s], (b, [P, Y, D]) => b.meanSquaredError(P!, Y!, D!), [2]),
+    'softmaxCrossEntropy with class weights and ignore index',
+    compareOp(
+      [
+        [6, 4],
+        [6, 4],
+      ],
+      (b, [L, D]) =>
+        b.softmaxCrossEntropy(L!, Int32Array.from([0, -100, 3, 1, -100, 2]), D!, {
+          classWeights: Float64Array.from([1, 2, 0.5, 3]),
+          ignoreIndex: -100,
+        }),
+      [1],
+      -3,
+      3,
+    ),
+  );
+  add(
+    'mulRows',
+    compareOp([[4, 3, 5], [12], [4, 3, 5]], (b, [X, M, O]) => b.mulRows(X!, M!, O!), [2]),
+  );
+  add(
+    'reverseTime',
+    compareOp(
+      [
+        [3, 5, 2],
+        [3, 5, 2],
+      ],
+      (b, [X, O]) => b.reverseTime(X!, null, O!),
+      [1],
+    ),
+  );
+  add(
+    'reverseTime within lengths',
+    compareOp(
+      [
+        [3, 5, 2],
+        [3, 5, 2],
+      ],
+      (b, [X, O]) => b.reverseTime(X!, Int32Array.from([5, 2, 1]), O!),
+      [1],
+    ),
+  );
+  add(
+    'gatherRows and scatterAddRows',
+    leakChecked((b, tol) => {
+      const data = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+      const run = (be: Backend) => {
+        const table = be.tensor([4, 3], data);
+        const idx = be.tensor([2, 3], [3, 0, 0, 2, 1, 3]);
+        const out = be.tensor([2, 3, 3]);
+        be.gatherRows(table, idx, out);
+        be.scatterAddRows(out, idx, table, 0);
+        const r = [be.read(out), be.read(table)];
+        [table, idx, out].forEach((t) => be.release(t));
+        return r;
+      };
+      const [mine, theirs] = [run(b), run(ref)];
+      assertClose('gathered', mine[0]!, theirs[0]!, tol);
+      assertClose('scattered', mine[1]!, theirs[1]!, tol);
+      const table = b.tensor([4, 3]);
+      const bad = b.tensor([2], [1, 4]);
+      const out = b.tensor([2, 3]);
+      assertThrows(
+        'index out of range',
+        () => b.gatherRows(table, bad, out),
+        (e) => RnnError.isInstance(e) && /indices\[1\]/.test(e.message),
+      );
+      [table, bad, out].forEach((t) => b.release(t));
+    }),
   );
   add(
     'adamUpdate',
@@ -362,6 +434,30 @@ export function conformanceCases(factory: () => Backend | Promise<Backend>, opti
           b.adamUpdate(P!, G!, M!, V!, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step, weightDecay: 0.01 });
       },
       [0, 2, 3],
+    ),
+  );
+  add(
+    'rmspropUpdate with and without momentum',
+    compareOp(
+      [s, s, s, s],
+      (b, [P, G, S, M]) => {
+        b.fill(S!, 0);
+        b.fill(M!, 0);
+        for (let i = 0; i < 3; i++) b.rmspropUpdate(P!, G!, S!, M!, { lr: 0.01, rho: 0.9, eps: 1e-8, momentum: 0.5, weightDecay: 0.01 });
+        b.rmspropUpdate(P!, G!, S!, null, { lr: 0.01, rho: 0.99, eps: 1e-8, momentum: 0, weightDecay: 0 });
+      },
+      [0, 2, 3],
+    ),
+  );
+  add(
+    'adagradUpdate',
+    compareOp(
+      [s, s, s],
+      (b, [P, G, S]) => {
+        b.fill(S!, 0.1);
+        for (let i = 0; i < 3; i++) b.adagradUpdate(P!, G!, S!, { lr: 0.05, eps: 1e-10, weightDecay: 0.001 });
+      },
+      [0, 2],
     ),
   );
   add(
@@ -379,20 +475,24 @@ export function conformanceCases(factory: () => Backend | Promise<Backend>, opti
 
   // Cells through the recurrent layer: every backend agrees with the reference; fused agrees with composed.
   const [B, T, I, H] = [3, 6, 4, 5];
-  const runLayer = (
-    b: Backend,
-    cell: Cell,
-    returnSequences: boolean,
-    useFused: boolean,
-    xData: number[],
-    rData: number[],
-    h0?: number[][],
-  ) => {
-    const layer = recurrent({ cell, returnSequences, useFused, recordGradNorms: true }).build(b, new Rng(3), 'l') as RecurrentLayer;
+  interface RunOptions {
+    returnSequences: boolean;
+    useFused: boolean;
+    lengths?: Int32Array;
+    reverse?: boolean;
+  }
+  const runLayer = (b: Backend, cell: Cell, o: RunOptions, xData: number[], rData: number[], h0?: number[][]) => {
+    const layer = recurrent({
+      cell,
+      returnSequences: o.returnSequences,
+      useFused: o.useFused,
+      reverse: o.reverse,
+      recordGradNorms: true,
+    }).build(b, new Rng(3), 'l') as RecurrentLayer;
     const x = b.tensor([B, T, I], xData);
     const init = h0?.map((d) => b.tensor([B, H], d));
     if (init) layer.setInitialState(init);
-    const y = layer.forward(x, { training: true });
+    const y = layer.forward(x, { training: true, lengths: o.lengths });
     const dy = b.tensor(y.shape, rData.slice(0, y.size));
     const finalGrad = layer.finalState.map((_, k) => b.tensor([B, H], rData.slice(k * B * H, (k + 1) * B * H)));
     layer.setFinalStateGrad(finalGrad);
@@ -419,20 +519,25 @@ export function conformanceCases(factory: () => Backend | Promise<Backend>, opti
     assertClose(`${what} step grad norms`, a.norms, e.norms, tol);
   };
 
+  const variants: ReadonlyArray<{ label: string; o: Omit<RunOptions, 'useFused'> }> = [
+    { label: 'many-to-many', o: { returnSequences: true } },
+    { label: 'many-to-one', o: { returnSequences: false } },
+    { label: 'padded batch (lengths 6, 2, 4)', o: { returnSequences: true, lengths: Int32Array.from([6, 2, 4]) } },
+    { label: 'reversed, padded, many-to-one', o: { returnSequences: false, reverse: true, lengths: Int32Array.from([3, 6, 1]) } },
+  ];
   for (const { name, make } of conformanceCells)
-    for (const returnSequences of [true, false]) {
-      const label = `${name} ${returnSequences ? 'many-to-many' : 'many-to-one'}`;
+    for (const { label, o } of variants) {
       add(
-        `cell ${label} forward and BPTT match the reference`,
+        `cell ${name} ${label}: forward and BPTT match the reference`,
         leakChecked((b, tol, rng) => {
           const cell = make(I, H);
           const xData = randomData(rng, B * T * I, -2, 2);
           const rData = randomData(rng, B * T * H);
           const h0 = cell.stateNames.map(() => randomData(rng, B * H, -0.5, 0.5));
-          const expected = runLayer(ref, cell, returnSequences, false, xData, rData, h0);
-          compareRuns('composed', runLayer(b, cell, returnSequences, false, xData, rData, h0), expected, tol);
+          const expected = runLayer(ref, cell, { ...o, useFused: false }, xData, rData, h0);
+          compareRuns('composed', runLayer(b, cell, { ...o, useFused: false }, xData, rData, h0), expected, tol);
           if (cell.fused && b.capabilities.fused.includes(cell.fused.kind)) {
-            const fused = runLayer(b, cell, returnSequences, true, xData, rData, h0);
+            const fused = runLayer(b, cell, { ...o, useFused: true }, xData, rData, h0);
             if (!fused.fused) throw new Error('the layer did not use the advertised fused kernel');
             compareRuns('fused', fused, expected, tol);
           }

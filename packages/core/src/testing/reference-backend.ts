@@ -4,8 +4,12 @@
 import {
   checkActivation,
   checkColumnParts,
+  checkCrossEntropyOptions,
+  checkIndices,
   checkLabels,
+  checkLengths,
   checkLive,
+  checkLoss,
   checkSameSize,
   checkShape,
   checkStep,
@@ -16,10 +20,14 @@ import {
 } from '../backend/checks.js';
 import {
   type Activation,
+  type AdagradHyper,
   type AdamHyper,
   BACKEND_SPEC_VERSION,
   type Backend,
+  type CrossEntropyOptions,
   type GemmOptions,
+  type PointwiseLoss,
+  type RmspropHyper,
   type SgdHyper,
   type Tensor,
 } from '../backend/contract.js';
@@ -180,6 +188,13 @@ export function referenceBackend(): Backend {
       for (const v of own('x', x)) s += v * v;
       return s;
     },
+    mulRows(x, m, out) {
+      const [X, O] = same({ x, out });
+      const M = own('m', m);
+      const cols = colsOf(x);
+      checkSameSize('m', m, rowsOf(x));
+      for (let r = 0; r < rowsOf(x); r++) for (let j = 0; j < cols; j++) O![r * cols + j] = X![r * cols + j]! * M[r]!;
+    },
 
     concat(parts, out) {
       checkColumnParts(out, parts, 'out');
@@ -224,32 +239,78 @@ export function referenceBackend(): Backend {
         }
     },
 
-    softmaxCrossEntropy(logits, labels, dLogits) {
-      const { n, c } = checkLabels(logits, labels);
+    reverseTime(x, lengths, out) {
+      if (x.shape.length !== 3) throw new ShapeError('x', 'rank 3 [batch, time, features]', `[${x.shape.join(', ')}]`);
+      const [B, T, F] = x.shape as [number, number, number];
+      const [X, O] = same({ x, out });
+      const lens = lengths ? checkLengths('lengths', lengths, B, T) : null;
+      for (let b = 0; b < B; b++) {
+        const len = lens ? lens[b]! : T;
+        for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) O![(b * T + t) * F + f] = t < len ? X![(b * T + len - 1 - t) * F + f]! : 0;
+      }
+    },
+    gatherRows(table, indices, out) {
+      const [V, E] = [rowsOf(table), colsOf(table)];
+      const I = own('indices', indices);
+      checkIndices('indices', I, V);
+      checkSameSize('out', out, I.length * E);
+      const [Tb, O] = [own('table', table), own('out', out)];
+      for (let i = 0; i < I.length; i++) for (let e = 0; e < E; e++) O[i * E + e] = Tb[I[i]! * E + e]!;
+    },
+    scatterAddRows(src, indices, table, skipIndex) {
+      const [V, E] = [rowsOf(table), colsOf(table)];
+      const I = own('indices', indices);
+      checkIndices('indices', I, V);
+      checkSameSize('src', src, I.length * E);
+      const [S, Tb] = [own('src', src), own('table', table)];
+      for (let i = 0; i < I.length; i++) if (I[i] !== skipIndex) for (let e = 0; e < E; e++) Tb[I[i]! * E + e] += S[i * E + e]!;
+    },
+
+    softmaxCrossEntropy(logits, labels, dLogits, options?: CrossEntropyOptions) {
+      const { weights, ignore } = checkCrossEntropyOptions(colsOf(logits), options);
+      const { n, c } = checkLabels(logits, labels, ignore);
       const L = own('logits', logits);
       const D = dLogits ? own('dLogits', dLogits) : null;
       if (dLogits) checkSameSize('dLogits', dLogits, logits.size);
+      let total = 0;
+      for (let i = 0; i < n; i++) if (labels[i] !== ignore) total += weights ? weights[labels[i]!]! : 1;
       let loss = 0;
       for (let i = 0; i < n; i++) {
+        const y = labels[i]!;
+        if (y === ignore || total === 0) {
+          if (D) for (let j = 0; j < c; j++) D[i * c + j] = 0;
+          continue;
+        }
+        const w = (weights ? weights[y]! : 1) / total;
         let max = -Infinity;
         for (let j = 0; j < c; j++) max = Math.max(max, L[i * c + j]!);
         let z = 0;
         for (let j = 0; j < c; j++) z += Math.exp(L[i * c + j]! - max);
-        loss += Math.log(z) + max - L[i * c + labels[i]!]!;
-        if (D) for (let j = 0; j < c; j++) D[i * c + j] = (Math.exp(L[i * c + j]! - max) / z - (j === labels[i] ? 1 : 0)) / n;
+        loss += w * (Math.log(z) + max - L[i * c + y]!);
+        if (D) for (let j = 0; j < c; j++) D[i * c + j] = w * (Math.exp(L[i * c + j]! - max) / z - (j === y ? 1 : 0));
       }
-      return loss / n;
+      return loss;
     },
-    meanSquaredError(prediction, target, dPrediction) {
+    pointwiseLoss(kind: PointwiseLoss, prediction, target, dPrediction, delta = 1) {
+      checkLoss('kind', kind);
       const [P, Y] = same({ prediction, target });
       const D = dPrediction ? same({ prediction, dPrediction })[1]! : null;
+      const n = P!.length;
       let loss = 0;
-      for (let i = 0; i < P!.length; i++) {
-        const e = P![i]! - Y![i]!;
-        loss += e * e;
-        if (D) D[i] = (2 * e) / P!.length;
+      for (let i = 0; i < n; i++) {
+        const [p, y] = [P![i]!, Y![i]!];
+        const e = p - y;
+        let l: number;
+        let g: number;
+        if (kind === 'mse') [l, g] = [e * e, 2 * e];
+        else if (kind === 'mae') [l, g] = [Math.abs(e), Math.sign(e)];
+        else if (kind === 'huber')
+          [l, g] = Math.abs(e) <= delta ? [0.5 * e * e, e] : [delta * (Math.abs(e) - 0.5 * delta), delta * Math.sign(e)];
+        else [l, g] = [Math.max(p, 0) - p * y + Math.log1p(Math.exp(-Math.abs(p))), 1 / (1 + Math.exp(-p)) - y];
+        loss += l;
+        if (D) D[i] = g / n;
       }
-      return loss / P!.length;
+      return loss / n;
     },
 
     adamUpdate(param, grad, m, v, h: AdamHyper) {
@@ -273,6 +334,28 @@ export function referenceBackend(): Backend {
           g = h.nesterov ? g + h.momentum * Vel[i]! : Vel[i]!;
         }
         P![i] = P![i]! - h.lr * g;
+      }
+    },
+
+    rmspropUpdate(param, grad, square, momentum, h: RmspropHyper) {
+      const [P, G, S] = same({ param, grad, square });
+      const M = momentum ? same({ param, momentum })[1]! : null;
+      for (let i = 0; i < P!.length; i++) {
+        const g = G![i]! + h.weightDecay * P![i]!;
+        S![i] = h.rho * S![i]! + (1 - h.rho) * g * g;
+        const step = g / (Math.sqrt(S![i]!) + h.eps);
+        if (M) {
+          M[i] = h.momentum * M[i]! + step;
+          P![i] = P![i]! - h.lr * M[i]!;
+        } else P![i] = P![i]! - h.lr * step;
+      }
+    },
+    adagradUpdate(param, grad, sum, h: AdagradHyper) {
+      const [P, G, S] = same({ param, grad, sum });
+      for (let i = 0; i < P!.length; i++) {
+        const g = G![i]! + h.weightDecay * P![i]!;
+        S![i] = S![i]! + g * g;
+        P![i] = P![i]! - (h.lr * g) / (Math.sqrt(S![i]!) + h.eps);
       }
     },
 
