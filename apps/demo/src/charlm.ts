@@ -36,8 +36,7 @@ export function createCharLm(backend: Backend, alphabet: Alphabet, o: CharLmOpti
       dense({ inputSize: o.hiddenSize, outputSize: V }),
     ],
     loss: softmaxCrossEntropy(),
-    optimizer: adam({ lr: o.lr }),
-    clipNorm: 5,
+    optimizer: adam({ lr: o.lr, clipNorm: 5 }),
     seed: o.seed,
   });
 }

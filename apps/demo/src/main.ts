@@ -28,7 +28,7 @@ const bits = (nats: number): string => (nats / Math.LN2).toFixed(3);
 const validLoss = (): number => {
   const r = new Rng(12345);
   let s = 0;
-  for (let i = 0; i < 4; i++) s += model.evaluate(sampleBatch(valid, V, 32, opts.seqLength, r));
+  for (let i = 0; i < 4; i++) s += model.lossOn(sampleBatch(valid, V, 32, opts.seqLength, r));
   return s / 4;
 };
 

@@ -31,8 +31,7 @@ describe('exploding gradients: clipping keeps training finite', () => {
         dense({ inputSize: 16, outputSize: 1 }),
       ],
       loss: meanSquaredError(),
-      optimizer: sgd({ lr: 0.2 }),
-      clipNorm,
+      optimizer: sgd({ lr: 0.2, clipNorm }),
       seed: 4,
     });
     const rng = new Rng(9);
@@ -83,8 +82,7 @@ describe('long-range memory: LSTM solves what a simple RNN of the same size cann
     const model = new Sequential(jsBackend(), {
       layers: [recurrent({ cell, recordGradNorms: true }), dense({ inputSize: 16, outputSize: 2 })],
       loss: softmaxCrossEntropy(),
-      optimizer: adam({ lr: 0.01 }),
-      clipNorm: 5,
+      optimizer: adam({ lr: 0.01, clipNorm: 5 }),
       seed,
     });
     const rng = new Rng(seed + 10);

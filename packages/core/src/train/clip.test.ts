@@ -56,7 +56,7 @@ describe('gradient clipping', () => {
       b,
       model.params.map((p) => ({ name: p.name, value: p.value, grad: () => p.grad })),
       (withGrad) => {
-        if (!withGrad) return model.evaluate(batch);
+        if (!withGrad) return model.lossOn(batch);
         const loss = model.computeGradients(batch);
         const norm = clipGradNorm(b, model.params, maxNorm);
         expect(norm).toBeGreaterThan(maxNorm);

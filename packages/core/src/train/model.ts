@@ -1,7 +1,7 @@
-// A sequential model: layers in order, a loss, an optimizer, gradient clipping; one call per training step.
-// Truncated BPTT splits long sequences into chunks and carries the recurrent state between them.
+// A sequential model: layers in order, a loss and an optimizer; one call per training step, `fit` for
+// whole data sets. Truncated BPTT splits long sequences into chunks and carries the recurrent state.
 
-import { fmtShape } from '../backend/checks.js';
+import { checkLengths, fmtShape } from '../backend/checks.js';
 import type { Backend, FloatArray, Tensor } from '../backend/contract.js';
 import { Workspace } from '../backend/pool.js';
 import { checkHostTensor, type HostTensor, sliceTime } from '../data/host.js';
@@ -9,27 +9,25 @@ import {
   BackendNotReadyError,
   checkNonNegativeInt,
   checkPositiveInt,
-  checkPositiveNumber,
   InvalidArgumentError,
   raw,
   ShapeError,
+  UnsupportedError,
 } from '../errors.js';
+import type { DropoutControl } from '../layers/dropout.js';
 import type { Layer, LayerDef, Parameter } from '../layers/layer.js';
 import type { RecurrentLayer } from '../layers/recurrent.js';
 import { Rng } from '../random.js';
-import { clipGradNorm, clipGradValue, globalGradNorm } from './clip.js';
+import { type Dataset, type FitOptions, fit, type History } from './fit.js';
 import type { Loss } from './losses.js';
 import type { Optimizer } from './optimizers.js';
 
 export interface SequentialOptions {
   layers: readonly LayerDef[];
   loss: Loss;
+  /** Carries the learning rate, its schedule and gradient clipping. */
   optimizer: Optimizer;
-  /** Clip gradients to this global L2 norm before each update (PyTorch clip_grad_norm_). */
-  clipNorm?: number;
-  /** Clamp each gradient element to [-clipValue, clipValue]. */
-  clipValue?: number;
-  /** Seeds weight initialisation. Default 0. */
+  /** Seeds weight initialisation, dropout and shuffling. Default 0. */
   seed?: number;
 }
 
@@ -41,10 +39,12 @@ export interface StepResult {
 }
 
 export interface Batch {
-  /** Inputs, [batch, time, features]. */
+  /** Inputs: [batch, time, features], or token ids [batch, time] for a model that starts with an embedding. */
   x: HostTensor;
-  /** Targets: class indices or values shaped as the loss expects (see Loss.targetShape). */
+  /** Targets, shaped as the loss expects (see Loss.targetShape). */
   y: HostTensor;
+  /** Per-sample lengths of an end-padded batch, each in 1..time. */
+  lengths?: Int32Array | readonly number[];
 }
 
 export interface Prediction {
@@ -52,15 +52,24 @@ export interface Prediction {
   shape: number[];
 }
 
+export interface Evaluation {
+  loss: number;
+  /** Fraction of correct predictions, for classification losses. */
+  accuracy?: number;
+}
+
 export class Sequential {
   readonly layers: readonly Layer[];
   readonly params: readonly Parameter[];
   readonly loss: Loss;
   readonly optimizer: Optimizer;
-  readonly clipNorm: number | undefined;
-  readonly clipValue: number | undefined;
+  /** Shuffling stream of `fit`; its state is saved with the model. */
+  readonly rng: Rng;
+  readonly seed: number;
+  private readonly layerDefs: readonly LayerDef[];
   private readonly ws: Workspace;
   private disposed = false;
+  private stopRequested = false;
 
   constructor(
     readonly backend: Backend,
@@ -71,53 +80,100 @@ export class Sequential {
     if (!backend.isReady) throw new BackendNotReadyError(backend.name);
     if (!Array.isArray(options?.layers) || options.layers.length === 0)
       throw new InvalidArgumentError('layers', 'a non-empty array of layers', options?.layers);
-    if (options.clipNorm !== undefined) checkPositiveNumber('clipNorm', options.clipNorm);
-    if (options.clipValue !== undefined) checkPositiveNumber('clipValue', options.clipValue);
-    const rng = new Rng(checkNonNegativeInt('seed', options.seed ?? 0));
+    if (typeof options.loss?.compute !== 'function')
+      throw new InvalidArgumentError('loss', 'a Loss (e.g. softmaxCrossEntropy())', options.loss);
+    if (typeof options.optimizer?.step !== 'function')
+      throw new InvalidArgumentError('optimizer', 'an Optimizer (e.g. adam())', options.optimizer);
+    this.seed = checkNonNegativeInt('seed', options.seed ?? 0);
+    const rng = new Rng(this.seed);
+    this.layerDefs = options.layers;
     this.layers = options.layers.map((def, i) => def.build(backend, rng.fork(), String(i)));
     this.params = this.layers.flatMap((l) => l.params);
+    this.rng = rng.fork();
     this.loss = options.loss;
     this.optimizer = options.optimizer;
-    this.clipNorm = options.clipNorm;
-    this.clipValue = options.clipValue;
     this.ws = new Workspace(backend);
   }
 
-  /** The recurrent layers, for diagnostics such as per-step gradient norms. */
+  /** The recurrent layers (bidirectional ones contribute both directions), for diagnostics such as gradient norms. */
   get recurrentLayers(): RecurrentLayer[] {
-    return this.layers.filter((l): l is RecurrentLayer => l.kind === 'recurrent');
+    return this.layers.flatMap((l) => {
+      if (l.kind === 'recurrent') return [l as RecurrentLayer];
+      if (l.kind === 'bidirectional') {
+        const b = l as unknown as { forwardLayer: RecurrentLayer; backwardLayer: RecurrentLayer };
+        return [b.forwardLayer, b.backwardLayer];
+      }
+      return [];
+    });
   }
 
   private live(): void {
     if (this.disposed) throw new InvalidArgumentError('model', 'a model that has not been disposed', raw('a disposed model'));
   }
 
+  /** Output shape for an input shape; throws a ShapeError naming the first layer that cannot take it. */
+  outputShape(inputShape: readonly number[]): number[] {
+    return this.layers.reduce<number[]>((s, l) => l.outputShape(s), [...inputShape]);
+  }
+
   private upload(x: HostTensor): Tensor {
-    checkHostTensor('x', x, 3);
+    checkHostTensor('x', x);
+    this.outputShape(x.shape);
     const t = this.ws.get('x', x.shape);
     this.backend.write(t, x.data);
     return t;
   }
 
-  private forward(x: Tensor, training: boolean, carryState: boolean): Tensor {
+  private lengthsOf(batch: { x: HostTensor; lengths?: Int32Array | readonly number[] }): Int32Array | null {
+    return batch.lengths === undefined ? null : checkLengths('lengths', batch.lengths, batch.x.shape[0]!, batch.x.shape[1]!);
+  }
+
+  private forward(x: Tensor, training: boolean, carryState: boolean, lengths: Int32Array | null): Tensor {
     let h = x;
-    for (const layer of this.layers) h = layer.forward(h, { training, carryState });
+    for (const layer of this.layers) h = layer.forward(h, { training, carryState, lengths });
     return h;
   }
 
-  /** Runs the model on x [batch, time, features] and returns the output on the host. */
-  predict(x: HostTensor, options: { carryState?: boolean } = {}): Prediction {
+  /** Runs the model on a batch of inputs and returns the output on the host. */
+  predict(x: HostTensor, options: { carryState?: boolean; lengths?: Int32Array | readonly number[] } = {}): Prediction {
     this.live();
-    const y = this.forward(this.upload(x), false, options.carryState ?? false);
+    const t = this.upload(x);
+    const y = this.forward(t, false, options.carryState ?? false, this.lengthsOf({ x, lengths: options.lengths }));
     return { data: this.backend.read(y), shape: [...y.shape] };
   }
 
-  /** Mean loss on a batch without updating. */
-  evaluate(batch: Batch): number {
+  /** Mean loss on one batch, without updating (inference mode). */
+  lossOn(batch: Batch): number {
     this.live();
-    const y = this.forward(this.upload(batch.x), false, false);
+    const y = this.forward(this.upload(batch.x), false, false, this.lengthsOf(batch));
     checkHostTensor('y', batch.y);
     return this.loss.compute(this.backend, y, batch.y, null, this.ws);
+  }
+
+  /** Loss (and accuracy for classification losses) over a data set, in batches. */
+  evaluate(data: Dataset, options: { batchSize?: number } = {}): Evaluation {
+    this.live();
+    const batchSize = checkPositiveInt('batchSize', options.batchSize ?? 32);
+    let loss = 0;
+    let count = 0;
+    let correct = 0;
+    let total = 0;
+    let hasAccuracy = false;
+    const n = data.x.shape[0]!;
+    for (let start = 0; start < n; start += batchSize) {
+      const idx = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
+      const batch = takeRows(data, idx);
+      const y = this.forward(this.upload(batch.x), false, false, this.lengthsOf(batch));
+      loss += this.loss.compute(this.backend, y, batch.y, null, this.ws) * idx.length;
+      count += idx.length;
+      const acc = this.loss.accuracy(this.backend.read(y), batch.y, y.shape);
+      if (acc) {
+        hasAccuracy = true;
+        correct += acc.correct;
+        total += acc.total;
+      }
+    }
+    return hasAccuracy ? { loss: loss / count, accuracy: total ? correct / total : 0 } : { loss: loss / count };
   }
 
   /** Forget the state carried by recurrent layers (call between independent streams). */
@@ -126,17 +182,19 @@ export class Sequential {
   }
 
   /**
-   * One training step: forward, loss, full BPTT, clipping, optimizer update.
+   * One training step: forward, loss, full BPTT, the optimizer's clipping and update.
    * With truncateAt = k, the sequence is cut into chunks of k steps; each chunk is one update and starts from
    * the previous chunk's final state (gradients do not flow across chunks): truncated BPTT.
    */
   trainStep(batch: Batch, options: { truncateAt?: number } = {}): StepResult {
     this.live();
-    checkHostTensor('x', batch?.x, 3);
+    checkHostTensor('x', batch?.x);
     checkHostTensor('y', batch.y);
-    const T = batch.x.shape[1]!;
     if (options.truncateAt === undefined) return this.update(batch, false);
     const k = checkPositiveInt('truncateAt', options.truncateAt);
+    if (batch.lengths !== undefined)
+      throw new UnsupportedError('truncateAt', 'equal-length sequences (no lengths) for truncated BPTT', batch.lengths);
+    const T = batch.x.shape[1]!;
     if (batch.y.shape[0] !== batch.x.shape[0] || batch.y.shape[1] !== T)
       throw new ShapeError('y.shape', `[${batch.x.shape[0]}, ${T}, ...] (per-step targets for truncated BPTT)`, fmtShape(batch.y.shape));
     this.resetStates();
@@ -153,11 +211,11 @@ export class Sequential {
     return { loss: loss / chunks, gradNorm };
   }
 
-  /** Loss and parameter gradients for a batch, without clipping or updating (for gradient checks and diagnostics). */
+  /** Loss and parameter gradients for a batch, without updating (for gradient checks and diagnostics). */
   computeGradients(batch: Batch, carryState = false): number {
     this.live();
     for (const p of this.params) this.backend.fill(p.grad, 0);
-    const y = this.forward(this.upload(batch.x), true, carryState);
+    const y = this.forward(this.upload(batch.x), true, carryState, this.lengthsOf(batch));
     const dy = this.ws.get('dy', y.shape);
     const loss = this.loss.compute(this.backend, y, batch.y, dy, this.ws);
     let g: Tensor | null = dy;
@@ -167,12 +225,25 @@ export class Sequential {
 
   private update(batch: Batch, carryState: boolean): StepResult {
     const loss = this.computeGradients(batch, carryState);
-    if (!Number.isFinite(loss)) return { loss, gradNorm: Number.NaN };
-    const gradNorm =
-      this.clipNorm !== undefined ? clipGradNorm(this.backend, this.params, this.clipNorm) : globalGradNorm(this.backend, this.params);
-    if (this.clipValue !== undefined) clipGradValue(this.backend, this.params, this.clipValue);
-    this.optimizer.step(this.backend, this.params);
-    return { loss, gradNorm };
+    if (!Number.isFinite(loss)) return { loss, gradNorm: Number.NaN }; // a diverged step is reported, not applied
+    return { loss, gradNorm: this.optimizer.step(this.backend, this.params) };
+  }
+
+  /** Trains over a data set for some epochs (see FitOptions); yields to the event loop between batches. */
+  fit(data: Dataset, options: FitOptions = {}): Promise<History> {
+    this.live();
+    this.stopRequested = false;
+    return fit(this, data, options, () => this.stopRequested);
+  }
+
+  /** Asks a running `fit` to stop after the current batch. */
+  stopTraining(): void {
+    this.stopRequested = true;
+  }
+
+  /** Keeps dropout masks fixed between forward passes (gradient checks of dropout configurations). */
+  freezeDropoutMasks(frozen: boolean): void {
+    for (const l of this.layers) (l as Partial<DropoutControl>).freezeDropoutMasks?.(frozen);
   }
 
   /** Parameter values on the host, by name. */
@@ -191,6 +262,16 @@ export class Sequential {
     }
   }
 
+  /** Layer configs, in order (the architecture saved in model files). */
+  layerConfigs(): Record<string, unknown>[] {
+    return this.layers.map((l) => l.toConfig());
+  }
+
+  /** The LayerDefs this model was built from. */
+  get definitions(): readonly LayerDef[] {
+    return this.layerDefs;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -198,4 +279,20 @@ export class Sequential {
     this.optimizer.dispose(this.backend);
     this.ws.dispose();
   }
+}
+
+/** The rows `idx` of a data set, as a batch. */
+export function takeRows(data: Dataset, idx: readonly number[]): Batch {
+  const pick = (t: HostTensor): HostTensor => {
+    const row = t.data.length / t.shape[0]!;
+    const Ctor = t.data instanceof Float32Array ? Float32Array : t.data instanceof Int32Array ? Int32Array : Float64Array;
+    const out = new Ctor(idx.length * row);
+    idx.forEach((r, i) => {
+      for (let j = 0; j < row; j++) out[i * row + j] = t.data[r * row + j]!;
+    });
+    return { data: out, shape: [idx.length, ...t.shape.slice(1)] };
+  };
+  const batch: Batch = { x: pick(data.x), y: pick(data.y) };
+  if (data.lengths) batch.lengths = Int32Array.from(idx, (r) => data.lengths![r]!);
+  return batch;
 }
