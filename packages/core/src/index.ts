@@ -53,11 +53,19 @@ export {
   UnsupportedError,
 } from './errors.js';
 export { constant, gateConstants, glorotUniform, type Initializer, orthogonal, uniform, zeros } from './init/initializers.js';
+export { crc32 } from './io/crc32.js';
+export { type LoadOptions, loadModelBytes, MODEL_FORMAT_VERSION, saveModelBytes } from './io/model-file.js';
+export { type BidirectionalLayer, type BidirectionalOptions, bidirectional, MERGE_MODES, type MergeMode } from './layers/bidirectional.js';
 export { type DenseOptions, dense } from './layers/dense.js';
+export { type DropoutControl, type DropoutOptions, dropout, dropoutMask } from './layers/dropout.js';
+export { type EmbeddingOptions, embedding } from './layers/embedding.js';
+export { layerFromConfig } from './layers/from-config.js';
 export { createParameter, type ForwardOptions, type Layer, type LayerDef, type Parameter, releaseParameters } from './layers/layer.js';
 export { type RecurrentLayer, type RecurrentOptions, recurrent } from './layers/recurrent.js';
+export { type StackOptions, stackedRecurrent } from './layers/stack.js';
 export { Rng } from './random.js';
 export { clipGradNorm, clipGradValue, globalGradNorm } from './train/clip.js';
+export type { BatchLog, Dataset, EpochLog, FitOptions, History } from './train/fit.js';
 export {
   binaryCrossEntropy,
   type CrossEntropyLossOptions,
@@ -69,5 +77,22 @@ export {
   meanSquaredError,
   softmaxCrossEntropy,
 } from './train/losses.js';
-export { type Batch, type Prediction, Sequential, type SequentialOptions, type StepResult } from './train/model.js';
+export {
+  type Batch,
+  type Evaluation,
+  type Prediction,
+  Sequential,
+  type SequentialOptions,
+  type StepResult,
+  takeRows,
+} from './train/model.js';
 export { type AdamOptions, adam, type Optimizer, type SgdOptions, sgd } from './train/optimizers.js';
+export {
+  cosineDecay,
+  exponentialDecay,
+  type LearningRateSchedule,
+  type ScheduleConfig,
+  scheduleFromConfig,
+  stepDecay,
+  warmup,
+} from './train/schedules.js';

@@ -77,14 +77,20 @@ export class Rng {
 
   /** The generator's state, to save with a model so training resumes with the same random stream. */
   getState(): number[] {
-    return [this.s0, this.s1, this.s2, this.s3, this.spare ?? Number.NaN];
+    return [this.s0, this.s1, this.s2, this.s3, this.spare === null ? 0 : 1, this.spare ?? 0];
   }
 
   setState(state: readonly number[]): void {
-    if (!Array.isArray(state) || state.length !== 5 || !state.slice(0, 4).every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff))
-      throw new InvalidArgumentError('rng state', 'four 32-bit words and a spare normal', state);
+    if (
+      !Array.isArray(state) ||
+      state.length !== 6 ||
+      !state.slice(0, 4).every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff) ||
+      (state[4] !== 0 && state[4] !== 1) ||
+      !Number.isFinite(state[5])
+    )
+      throw new InvalidArgumentError('rng state', 'four 32-bit words, a spare flag and a spare normal', state);
     [this.s0, this.s1, this.s2, this.s3] = state as number[];
-    this.spare = Number.isNaN(state[4]) ? null : state[4]!;
+    this.spare = state[4] === 1 ? state[5]! : null;
   }
 
   /** Fisher-Yates shuffle in place. */

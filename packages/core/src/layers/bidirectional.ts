@@ -118,8 +118,8 @@ function buildBidirectional(
     },
     getRandomState: () => [...fwd.getRandomState!(), ...bwd.getRandomState!()],
     setRandomState(s) {
-      fwd.setRandomState!(s.slice(0, 5));
-      bwd.setRandomState!(s.slice(5));
+      fwd.setRandomState!(s.slice(0, 6));
+      bwd.setRandomState!(s.slice(6));
     },
     toConfig: () => ({ kind: 'bidirectional', mergeMode, forward: fwd.toConfig(), backward: bwd.toConfig() }),
     dispose() {

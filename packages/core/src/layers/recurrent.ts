@@ -112,7 +112,7 @@ function buildRecurrent(backend: Backend, rng: Rng, name: string, options: Recur
     out.forEach((t, k) => {
       if (!src) return backend.fill(t, 0);
       const s = src[k];
-      if (!s || s.shape.length !== 2 || s.shape[0] !== B || s.shape[1] !== H)
+      if (s?.shape.length !== 2 || s.shape[0] !== B || s.shape[1] !== H)
         throw new ShapeError(`initialState[${k}]`, `shape [${B}, ${H}] (batch, hiddenSize)`, s ? fmtShape(s.shape) : s);
       backend.copy(s, t);
     });

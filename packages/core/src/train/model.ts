@@ -142,10 +142,10 @@ export class Sequential {
     return { data: this.backend.read(y), shape: [...y.shape] };
   }
 
-  /** Mean loss on one batch, without updating (inference mode). */
-  lossOn(batch: Batch): number {
+  /** Mean loss on one batch, without updating (inference mode unless training is set: dropout on). */
+  lossOn(batch: Batch, options: { training?: boolean } = {}): number {
     this.live();
-    const y = this.forward(this.upload(batch.x), false, false, this.lengthsOf(batch));
+    const y = this.forward(this.upload(batch.x), options.training ?? false, false, this.lengthsOf(batch));
     checkHostTensor('y', batch.y);
     return this.loss.compute(this.backend, y, batch.y, null, this.ws);
   }
@@ -233,6 +233,7 @@ export class Sequential {
   fit(data: Dataset, options: FitOptions = {}): Promise<History> {
     this.live();
     this.stopRequested = false;
+    // biome-ignore lint/suspicious/noFocusedTests: fit is the training loop (Keras's name), not a focused test
     return fit(this, data, options, () => this.stopRequested);
   }
 

@@ -40,13 +40,13 @@ export function cosineDecay(o: { totalSteps: number; minLr?: number }): Learning
   };
 }
 
-/** Linear warm-up from lr/steps to lr over `steps` updates, then the `then` schedule (counted after warm-up). */
-export function warmup(o: { steps: number; then?: LearningRateSchedule }): LearningRateSchedule {
+/** Linear warm-up from lr/steps to lr over `steps` updates, then the `after` schedule (counted after warm-up). */
+export function warmup(o: { steps: number; after?: LearningRateSchedule }): LearningRateSchedule {
   const steps = checkNonNegativeInt('warmup.steps', o?.steps);
-  const then = o.then;
+  const after = o.after;
   return {
-    lrAt: (step, lr) => (step <= steps ? (lr * step) / steps : then ? then.lrAt(step - steps, lr) : lr),
-    toConfig: () => ({ kind: 'warmup', steps, ...(then ? { then: then.toConfig() } : {}) }),
+    lrAt: (step, lr) => (step <= steps ? (lr * step) / steps : after ? after.lrAt(step - steps, lr) : lr),
+    toConfig: () => ({ kind: 'warmup', steps, ...(after ? { after: after.toConfig() } : {}) }),
   };
 }
 
@@ -59,7 +59,7 @@ export function scheduleFromConfig(c: ScheduleConfig): LearningRateSchedule {
     case 'cosine':
       return cosineDecay(c as never);
     case 'warmup':
-      return warmup({ steps: c.steps as number, then: c.then ? scheduleFromConfig(c.then as ScheduleConfig) : undefined });
+      return warmup({ steps: c.steps as number, after: c.after ? scheduleFromConfig(c.after as ScheduleConfig) : undefined });
     default:
       throw new InvalidArgumentError('schedule.kind', 'one of "step", "exponential", "cosine", "warmup"', c?.kind);
   }
