@@ -10,9 +10,9 @@ describe('demo character language model', () => {
     const codes = alphabet.encode(text);
     const model = createCharLm(jsBackend(), alphabet, { hiddenSize: 32, seqLength: 20, batchSize: 16, lr: 0.02, seed: 1 });
     const rng = new Rng(1);
-    const first = model.trainStep(sampleBatch(codes, alphabet.size, 16, 20, rng)).loss;
+    const first = model.trainStep(sampleBatch(codes, 16, 20, rng)).loss;
     let last = first;
-    for (let i = 0; i < 150; i++) last = model.trainStep(sampleBatch(codes, alphabet.size, 16, 20, rng)).loss;
+    for (let i = 0; i < 150; i++) last = model.trainStep(sampleBatch(codes, 16, 20, rng)).loss;
     expect(last).toBeLessThan(first * 0.2);
     const out = generate(model, alphabet, 'to be or ', 30, 0.1, new Rng(2));
     expect(out).toContain('to be');

@@ -1,5 +1,5 @@
-// A character-level language model: one-hot characters -> LSTM -> dense -> softmax over the alphabet.
-import { adam, type Backend, dense, lstm, type Rng, recurrent, Sequential, softmaxCrossEntropy } from '@rnn/core';
+// A character-level language model: characters -> embedding -> LSTM -> dense -> softmax over the alphabet.
+import { adam, type Backend, dense, embedding, lstm, type Rng, recurrent, Sequential, softmaxCrossEntropy } from '@rnn/core';
 
 export class Alphabet {
   readonly chars: string[];
@@ -32,7 +32,8 @@ export function createCharLm(backend: Backend, alphabet: Alphabet, o: CharLmOpti
   const V = alphabet.size;
   return new Sequential(backend, {
     layers: [
-      recurrent({ cell: lstm({ inputSize: V, hiddenSize: o.hiddenSize }), returnSequences: true, recordGradNorms: true }),
+      embedding({ vocabSize: V, embeddingSize: 32 }),
+      recurrent({ cell: lstm({ inputSize: 32, hiddenSize: o.hiddenSize }), returnSequences: true, recordGradNorms: true }),
       dense({ inputSize: o.hiddenSize, outputSize: V }),
     ],
     loss: softmaxCrossEntropy(),
@@ -41,31 +42,26 @@ export function createCharLm(backend: Backend, alphabet: Alphabet, o: CharLmOpti
   });
 }
 
-/** One-hot [B, T, V] inputs and next-character targets [B, T] from random windows of the encoded corpus. */
-export function sampleBatch(codes: Int32Array, V: number, B: number, T: number, rng: Rng) {
-  const x = new Float32Array(B * T * V);
+/** Character ids [B, T] and next-character targets [B, T] from random windows of the encoded corpus. */
+export function sampleBatch(codes: Int32Array, B: number, T: number, rng: Rng) {
+  const x = new Int32Array(B * T);
   const y = new Int32Array(B * T);
   for (let b = 0; b < B; b++) {
     const start = rng.int(codes.length - T - 1);
-    for (let t = 0; t < T; t++) {
-      x[(b * T + t) * V + codes[start + t]!] = 1;
-      y[b * T + t] = codes[start + t + 1]!;
-    }
+    x.set(codes.subarray(start, start + T), b * T);
+    y.set(codes.subarray(start + 1, start + T + 1), b * T);
   }
-  return { x: { data: x, shape: [B, T, V] }, y: { data: y, shape: [B, T] } };
+  return { x: { data: x, shape: [B, T] }, y: { data: y, shape: [B, T] } };
 }
 
 /** Generates text one character at a time, carrying the LSTM state between calls. */
 export function generate(model: Sequential, alphabet: Alphabet, prime: string, length: number, temperature: number, rng: Rng): string {
   const V = alphabet.size;
   model.resetStates();
-  const x = new Float32Array(V);
   let out = '';
   let logits: Float32Array | Float64Array = new Float32Array(V);
   const feed = (code: number, first: boolean) => {
-    x.fill(0);
-    x[code] = 1;
-    logits = model.predict({ data: x, shape: [1, 1, V] }, { carryState: !first }).data;
+    logits = model.predict({ data: [code], shape: [1, 1] }, { carryState: !first }).data;
   };
   [...alphabet.encode(prime)].forEach((c, i) => feed(c, i === 0));
   for (let i = 0; i < length; i++) {

@@ -28,7 +28,7 @@ const bits = (nats: number): string => (nats / Math.LN2).toFixed(3);
 const validLoss = (): number => {
   const r = new Rng(12345);
   let s = 0;
-  for (let i = 0; i < 4; i++) s += model.lossOn(sampleBatch(valid, V, 32, opts.seqLength, r));
+  for (let i = 0; i < 4; i++) s += model.lossOn(sampleBatch(valid, 32, opts.seqLength, r));
   return s / 4;
 };
 
@@ -45,7 +45,7 @@ let step = 0;
 const recent: number[] = [];
 let lastReport = -1;
 while ((performance.now() - start) / 1000 < seconds) {
-  const r = model.trainStep(sampleBatch(train, V, opts.batchSize, opts.seqLength, rng));
+  const r = model.trainStep(sampleBatch(train, opts.batchSize, opts.seqLength, rng));
   step++;
   recent.push(r.loss);
   if (recent.length > 10) recent.shift();

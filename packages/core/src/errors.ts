@@ -95,7 +95,11 @@ export class ReleasedTensorError extends RnnError {
 
 export class CorruptModelError extends RnnError {
   constructor(argument: string, expected: string, received: unknown) {
-    super('CORRUPT_MODEL', argument, `${argument}: expected ${expected}, received ${describe(received)}`);
+    super(
+      'CORRUPT_MODEL',
+      argument,
+      `${argument}: expected ${expected}, received ${typeof received === 'string' ? received : describe(received)}`,
+    );
   }
 }
 

@@ -77,7 +77,7 @@ export class Rng {
 
   /** The generator's state, to save with a model so training resumes with the same random stream. */
   getState(): number[] {
-    return [this.s0, this.s1, this.s2, this.s3, this.spare === null ? 0 : 1, this.spare ?? 0];
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0, this.spare === null ? 0 : 1, this.spare ?? 0];
   }
 
   setState(state: readonly number[]): void {

@@ -150,6 +150,8 @@ export function loadModelBytes(backend: Backend, bytes: Uint8Array, options: Loa
   if (!Array.isArray(manifest.layers) || manifest.layers.length === 0 || manifest.layers.length > MAX_LAYERS)
     throw corrupt('manifest.layers', `1 to ${MAX_LAYERS} layer configs`, manifest.layers);
   if (!Array.isArray(manifest.params)) throw corrupt('manifest.params', 'a tensor table', manifest.params);
+  for (const key of ['optimizer', 'random'] as const)
+    if (typeof manifest[key] !== 'object' || manifest[key] === null) throw corrupt(`manifest.${key}`, 'an object', manifest[key]);
   const params = manifest.params.map((e, i) => checkEntry(`manifest.params[${i}]`, e, elements));
   // The parameter count the architecture implies must fit in the blob before any layer allocates.
   const declared = manifest.layers.reduce((n, c) => n + parameterCount(c), 0);
@@ -239,4 +241,14 @@ function parameterCount(c: Record<string, unknown>): number {
     default:
       return 0;
   }
+}
+
+/** The model file as a Blob (browser downloads, IndexedDB, fetch bodies). */
+export function saveModelBlob(model: Sequential): Blob {
+  return new Blob([saveModelBytes(model) as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' });
+}
+
+/** Reads a model file from a Blob or File (e.g. an <input type="file"> selection). */
+export async function loadModelBlob(backend: Backend, blob: Blob, options: LoadOptions = {}): Promise<Sequential> {
+  return loadModelBytes(backend, new Uint8Array(await blob.arrayBuffer()), options);
 }

@@ -118,7 +118,8 @@ export const huber = (options: { delta?: number } = {}): Loss =>
 
 /** Rebuilds a loss from its config (model files). */
 export function lossFromConfig(c: LossConfig): Loss {
-  switch (c?.kind) {
+  if (typeof c !== 'object' || c === null) throw new InvalidArgumentError('loss config', 'an object', c);
+  switch (c.kind) {
     case 'softmaxCrossEntropy':
       return softmaxCrossEntropy({ classWeights: c.classWeights, ignoreIndex: c.ignoreIndex });
     case 'binaryCrossEntropy':

@@ -118,6 +118,27 @@ describe('Sequential model and training step', () => {
     m.dispose();
   });
 
+  it('a stateful layer streams: chunk by chunk equals the whole sequence, until resetStates', () => {
+    const b = referenceBackend();
+    const m = new Sequential(b, {
+      layers: [recurrent({ cell: lstm({ inputSize: I, hiddenSize: H }), returnSequences: true, stateful: true })],
+      loss: meanSquaredError(),
+      optimizer: adam(),
+    });
+    const full = makeBatch(6);
+    const whole = m.predict(full.x).data;
+    m.resetStates();
+    const parts = [sliceTime(full.x, 0, 3), sliceTime(full.x, 3, 6), sliceTime(full.x, 6, T)].map((x) => m.predict(x).data);
+    for (let bi = 0; bi < B; bi++)
+      for (let t = 0; t < T; t++) {
+        const [part, t0, len] = t < 3 ? [parts[0]!, 0, 3] : t < 6 ? [parts[1]!, 3, 3] : [parts[2]!, 6, T - 6];
+        for (let j = 0; j < H; j++) expect(part[(bi * len + t - t0) * H + j]).toBeCloseTo(whole[(bi * T + t) * H + j]!, 12);
+      }
+    m.resetStates();
+    expect(m.predict(full.x).data).toEqual(whole);
+    m.dispose();
+  });
+
   it('rejects bad input with typed errors that name the argument, expected and received', () => {
     const m = tagger();
     const good = makeBatch(1, 3);
@@ -191,6 +212,7 @@ describe('Sequential model and training step', () => {
 });
 
 import * as host from '../data/host.js';
+import { sliceTime } from '../data/host.js';
 
 function require_slice() {
   return host;

@@ -87,7 +87,14 @@ export class Sequential {
     this.seed = checkNonNegativeInt('seed', options.seed ?? 0);
     const rng = new Rng(this.seed);
     this.layerDefs = options.layers;
-    this.layers = options.layers.map((def, i) => def.build(backend, rng.fork(), String(i)));
+    const built: Layer[] = [];
+    try {
+      options.layers.forEach((def, i) => built.push(def.build(backend, rng.fork(), String(i))));
+    } catch (e) {
+      for (const l of built) l.dispose(); // a layer that cannot be built must not strand the ones before it
+      throw e;
+    }
+    this.layers = built;
     this.params = this.layers.flatMap((l) => l.params);
     this.rng = rng.fork();
     this.loss = options.loss;

@@ -199,6 +199,7 @@ export function adagrad(o: AdagradOptions = {}): Optimizer {
 
 /** Rebuilds an optimizer from its config (model files). */
 export function optimizerFromConfig(c: OptimizerConfig): Optimizer {
+  if (typeof c !== 'object' || c === null) throw new InvalidArgumentError('optimizer config', 'an object', c);
   const o = { ...c, schedule: c.schedule ? scheduleFromConfig(c.schedule) : undefined } as unknown as Record<string, never>;
   switch (c?.kind) {
     case 'sgd':

@@ -51,6 +51,7 @@ export function warmup(o: { steps: number; after?: LearningRateSchedule }): Lear
 }
 
 export function scheduleFromConfig(c: ScheduleConfig): LearningRateSchedule {
+  if (typeof c !== 'object' || c === null) throw new InvalidArgumentError('schedule config', 'an object', c);
   switch (c?.kind) {
     case 'step':
       return stepDecay(c as never);
