@@ -1,0 +1,77 @@
+// Our backends, through the public @rnn/core API exactly as users call it.
+import { jsBackend } from '@rnn/backend-js';
+import {
+  adam,
+  type Backend,
+  type Batch,
+  dense,
+  embedding,
+  gru,
+  lstm,
+  meanSquaredError,
+  recurrent,
+  Sequential,
+  softmaxCrossEntropy,
+} from '@rnn/core';
+import { regressionData, tokenData, type Workload } from '../workloads.js';
+import type { Case, Implementation } from './types.js';
+
+export function rnnImplementation(name: string, makeBackend: () => Backend | Promise<Backend>, version: string): Implementation {
+  return {
+    name,
+    version,
+    unsupported: () => null,
+    async setup(w: Workload): Promise<Case> {
+      const backend = await makeBackend();
+      await backend.ready();
+      if (w.kind === 'regression') {
+        const cell =
+          w.cell === 'lstm' ? lstm({ inputSize: w.I, hiddenSize: w.H }) : gru({ inputSize: w.I, hiddenSize: w.H, resetAfter: false });
+        const model = new Sequential(backend, {
+          layers: [recurrent({ cell }), dense({ inputSize: w.H, outputSize: w.I })],
+          loss: meanSquaredError(),
+          optimizer: adam({ lr: 1e-3 }),
+          seed: 1,
+        });
+        const { x, y } = regressionData(w);
+        const batch: Batch = { x: { data: x, shape: [w.B, w.T, w.I] }, y: { data: y, shape: [w.B, w.I] } };
+        return {
+          forward: () => void model.predict(batch.x),
+          train: () => model.trainStep(batch).loss,
+          dispose: () => model.dispose(),
+        };
+      }
+      const model = new Sequential(backend, {
+        layers: [
+          embedding({ vocabSize: w.V, embeddingSize: w.I }),
+          recurrent({ cell: lstm({ inputSize: w.I, hiddenSize: w.H }), returnSequences: w.kind === 'charlm' }),
+          dense({ inputSize: w.H, outputSize: w.V }),
+        ],
+        loss: softmaxCrossEntropy(),
+        optimizer: adam({ lr: 1e-3 }),
+        seed: 1,
+      });
+      if (w.kind === 'generate') {
+        let token = 0;
+        let first = true;
+        return {
+          forward: () => {
+            const logits = model.predict({ data: [token], shape: [1, 1] }, { carryState: !first }).data;
+            first = false;
+            token = logits.indexOf(Math.max(...logits)); // greedy next token
+          },
+          dispose: () => model.dispose(),
+        };
+      }
+      const { x, y } = tokenData(w);
+      const batch: Batch = { x: { data: x, shape: [w.B, w.T] }, y: { data: y, shape: [w.B, w.T] } };
+      return {
+        forward: () => void model.predict(batch.x),
+        train: () => model.trainStep(batch).loss,
+        dispose: () => model.dispose(),
+      };
+    },
+  };
+}
+
+export const rnnJs = rnnImplementation('rnn-js', () => jsBackend(), 'backend-js');
