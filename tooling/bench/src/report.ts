@@ -76,7 +76,7 @@ export function markdown(report: BenchReport): string {
     `| ${HEAD.map(() => '---').join(' | ')} |`,
     ...rows(report).map((r) => `| ${r.join(' | ')} |`),
     '',
-    'Workloads: ' + report.workloads.map((w) => `**${w.name}** ${w.description}`).join('; ') + '.',
+    `Workloads: ${report.workloads.map((w) => `**${w.name}** ${w.description}`).join('; ')}.`,
   ];
   return lines.join('\n');
 }

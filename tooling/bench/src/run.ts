@@ -8,12 +8,19 @@ import { fileURLToPath } from 'node:url';
 import { type BenchReport, runBench } from './bench.js';
 import { brainJs } from './impls/brain.js';
 import { rnnJs } from './impls/rnn.js';
-import { tfjsImplementation } from './impls/tfjs.js';
+import { rnnOnTfjs, tfjsImplementation } from './impls/tfjs.js';
 import type { Implementation } from './impls/types.js';
 import { markdown, textTable } from './report.js';
 import { workloads } from './workloads.js';
 
-export const allImplementations = (): Implementation[] => [rnnJs, tfjsImplementation('cpu'), tfjsImplementation('wasm'), brainJs];
+export const allImplementations = (): Implementation[] => [
+  rnnJs,
+  rnnOnTfjs('cpu'),
+  rnnOnTfjs('wasm'),
+  tfjsImplementation('cpu'),
+  tfjsImplementation('wasm'),
+  brainJs,
+];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const README_START = '<!-- bench:start -->';

@@ -1,8 +1,10 @@
 // TensorFlow.js layers (the @tensorflow/tfjs union package: tfjs-layers needs its chained ops) on
 // tfjs-backend-cpu or tfjs-backend-wasm. recurrentActivation 'sigmoid' (its default is hardSigmoid).
 import '@tensorflow/tfjs-backend-wasm';
+import { tfjsBackend } from '@rnn/backend-tfjs';
 import * as tf from '@tensorflow/tfjs';
 import { regressionData, tokenData, type Workload } from '../workloads.js';
+import { rnnImplementation } from './rnn.js';
 import type { Case, Implementation } from './types.js';
 
 function buildModel(w: Workload, stateful: boolean): tf.LayersModel {
@@ -78,4 +80,16 @@ export function tfjsImplementation(backendName: 'cpu' | 'wasm'): Implementation 
       };
     },
   };
+}
+
+/** Our fused kernels on a tfjs backend (@rnn/backend-tfjs), against tfjs-layers on the same tfjs backend. */
+export function rnnOnTfjs(backendName: 'cpu' | 'wasm'): Implementation {
+  return rnnImplementation(
+    `rnn-tfjs-${backendName}`,
+    async () => {
+      await tf.setBackend(backendName);
+      return tfjsBackend({ tf });
+    },
+    `backend-tfjs on tfjs ${tf.version.tfjs}`,
+  );
 }

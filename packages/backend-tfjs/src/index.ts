@@ -1,0 +1,1 @@
+export { type Tf, type TfjsBackendOptions, tfjsBackend } from './backend.js';
