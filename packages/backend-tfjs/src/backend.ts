@@ -14,6 +14,7 @@ import {
   type Tensor,
 } from '@rnn/core';
 import type * as tfc from '@tensorflow/tfjs-core';
+import { matMulBias, matMulFor } from './cpu-gemm.js';
 import { fusedKernels } from './fused.js';
 
 export type Tf = typeof tfc;
@@ -44,6 +45,7 @@ export function tfjsBackend(options: TfjsBackendOptions): Backend {
   if (!tf || typeof tf.matMul !== 'function' || typeof tf.tidy !== 'function')
     throw new InvalidArgumentError('options.tf', 'the TensorFlow.js module (import * as tf from "@tensorflow/tfjs")', tf);
   const token = {};
+  const mm = matMulFor(tf);
   let ready = false;
   let live = 0;
   let bytes = 0;
@@ -168,7 +170,7 @@ export function tfjsBackend(options: TfjsBackendOptions): Backend {
           const A = o.transA ? tf.transpose(mat(a)) : mat(a);
           const B = o.transB ? tf.transpose(mat(b)) : mat(b);
           const bias = o.bias ? tf.reshape(own('bias', o.bias), [n]) : undefined;
-          let r: tfc.Tensor = (o.beta ?? 0) === 0 && (o.alpha ?? 1) === 1 ? tf.fused.matMul({ a: A, b: B, bias }) : tf.matMul(A, B);
+          let r: tfc.Tensor = (o.beta ?? 0) === 0 && (o.alpha ?? 1) === 1 ? matMulBias(tf, mm, A, B, bias) : mm(A, B);
           if ((o.alpha ?? 1) !== 1) r = tf.mul(r, o.alpha!);
           if ((o.beta ?? 0) !== 0) r = tf.add(r, tf.mul(mat(out), o.beta!));
           if (bias && !((o.beta ?? 0) === 0 && (o.alpha ?? 1) === 1)) r = tf.add(r, bias);
@@ -325,7 +327,7 @@ export function tfjsBackend(options: TfjsBackendOptions): Backend {
           // one-hot(indices)ᵀ · src: works on every tfjs backend (tfjs-backend-wasm has no UnsortedSegmentSum)
           const weights = Float32Array.from(idx, (i) => (i === skipIndex ? 0 : 1));
           const oneHot = tf.mul(tf.cast(tf.oneHot(tf.tensor1d(idx, 'int32'), V), 'float32'), tf.tensor2d(weights, [idx.length, 1]));
-          return tf.add(mat(table), tf.matMul(tf.transpose(oneHot), mat(src)));
+          return tf.add(mat(table), mm(tf.transpose(oneHot), mat(src)));
         }),
       );
     },
@@ -441,6 +443,6 @@ export function tfjsBackend(options: TfjsBackendOptions): Backend {
 
     dispose() {},
   };
-  const fused = fusedKernels(tf, { own, set, tensor: (shape) => backend.tensor(shape), activate, activateGrad });
+  const fused = fusedKernels(tf, { own, set, tensor: (shape) => backend.tensor(shape), activate, activateGrad }, mm);
   return backend;
 }

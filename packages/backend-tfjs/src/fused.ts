@@ -20,6 +20,7 @@ import {
 } from '@rnn/core';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { type Tf, TfTensor } from './backend.js';
+import { type MatMul, matMulBias, splitColumnsFor } from './cpu-gemm.js';
 
 interface Access {
   own(argument: string, t: Tensor | null | undefined): tfc.Tensor;
@@ -34,8 +35,9 @@ const GATES: Record<string, number> = { rnn: 1, lstm: 4, gru: 3 };
 /** What both directions of a fused kernel receive. */
 type SequenceArgs = Pick<RnnForwardArgs, 'cell' | 'params' | 'x' | 'h0' | 'c0' | 'output' | 'lengths'>;
 
-export function fusedKernels(tf: Tf, x: Access) {
+export function fusedKernels(tf: Tf, x: Access, mm: MatMul) {
   const { own, set, activate: act, activateGrad: dact } = x;
+  const splitCols = splitColumnsFor(tf);
   /** tf.tidy for results holding nulls (tidy keeps every tensor it finds in the returned object). */
   const tidy = <T>(fn: () => T): T => tf.tidy(fn as unknown as () => tfc.TensorContainer) as unknown as T;
 
@@ -88,11 +90,11 @@ export function fusedKernels(tf: Tf, x: Access) {
 
   function step(cell: FusedCell, d: ReturnType<typeof dims>, p: Params, xw: tfc.Tensor, hPrev: tfc.Tensor, cPrev: tfc.Tensor | null) {
     if (d.kind === 'rnn') {
-      const h = act(cell.activation, tf.add(xw, tf.matMul(hPrev, p.U)));
+      const h = act(cell.activation, tf.add(xw, mm(hPrev, p.U)));
       return { h, c: null, saved: [h] };
     }
     if (d.kind === 'lstm') {
-      const [zi, zf, zg, zo] = tf.split(tf.add(xw, tf.matMul(hPrev, p.U)), 4, 1);
+      const [zi, zf, zg, zo] = splitCols(tf.add(xw, mm(hPrev, p.U)), 4);
       const i = act(cell.recurrentActivation, zi!);
       const f = act(cell.recurrentActivation, zf!);
       const g = act(cell.activation, zg!);
@@ -101,19 +103,19 @@ export function fusedKernels(tf: Tf, x: Access) {
       const tc = act(cell.activation, c);
       return { h: tf.mul(o, tc), c, saved: [i, f, g, o, c, tc] };
     }
-    const [xz, xr, xn] = tf.split(xw, 3, 1);
+    const [xz, xr, xn] = splitCols(xw, 3);
     if (d.resetAfter) {
-      const [hz, hr, hn] = tf.split(tf.add(tf.matMul(hPrev, p.U), p.bh!), 3, 1);
+      const [hz, hr, hn] = splitCols(tf.add(mm(hPrev, p.U), p.bh!), 3);
       const z = act(cell.recurrentActivation, tf.add(xz!, hz!));
       const r = act(cell.recurrentActivation, tf.add(xr!, hr!));
       const n = act(cell.activation, tf.add(xn!, tf.mul(r, hn!)));
       return { h: tf.add(n, tf.mul(z, tf.sub(hPrev, n))), c: null, saved: [z, r, n, hn!] };
     }
-    const [hz, hr] = tf.split(tf.matMul(hPrev, p.Uzr!), 2, 1);
+    const [hz, hr] = splitCols(mm(hPrev, p.Uzr!), 2);
     const z = act(cell.recurrentActivation, tf.add(xz!, hz!));
     const r = act(cell.recurrentActivation, tf.add(xr!, hr!));
     const rh = tf.mul(r, hPrev);
-    const n = act(cell.activation, tf.add(xn!, tf.matMul(rh, p.Un!)));
+    const n = act(cell.activation, tf.add(xn!, mm(rh, p.Un!)));
     return { h: tf.add(n, tf.mul(z, tf.sub(hPrev, n))), c: null, saved: [z, r, n, rh] };
   }
 
@@ -150,7 +152,7 @@ export function fusedKernels(tf: Tf, x: Access) {
     const outs: tfc.Tensor[] = [];
     const saved: tfc.Tensor[][] = [];
     for (let t = 0; t < d.T; t++) {
-      const s = step(a.cell, d, p, tf.fused.matMul({ a: xs[t] as tfc.Tensor2D, b: p.W, bias: p.b }), h, c);
+      const s = step(a.cell, d, p, matMulBias(tf, mm, xs[t]!, p.W, p.b), h, c);
       if (masks) {
         // padded rows keep their state and output zero
         const m = masks.valid[t]!;
@@ -232,7 +234,7 @@ export function fusedKernels(tf: Tf, x: Access) {
         if (d.kind === 'rnn') {
           const da = dact(cell.activation, s[0]!, dh);
           dAx.push(da);
-          dh = tf.matMul(da, UT);
+          dh = mm(da, UT);
         } else if (d.kind === 'lstm') {
           const [i, f, g, o, , tc] = s as [tfc.Tensor, tfc.Tensor, tfc.Tensor, tfc.Tensor, tfc.Tensor, tfc.Tensor];
           // c_{t-1}: for every row with a gradient (a valid step), all earlier steps were valid too
@@ -249,7 +251,7 @@ export function fusedKernels(tf: Tf, x: Access) {
           );
           dAx.push(da);
           dc = tf.mul(gc, f);
-          dh = tf.matMul(da, UT);
+          dh = mm(da, UT);
         } else {
           const [z, r, n, k] = s as [tfc.Tensor, tfc.Tensor, tfc.Tensor, tfc.Tensor];
           const dz = dact(cell.recurrentActivation, z, tf.mul(dh, tf.sub(hp, n)));
@@ -260,13 +262,13 @@ export function fusedKernels(tf: Tf, x: Access) {
             dAx.push(tf.concat([dz, dr, dn], 1));
             const dah = tf.concat([dz, dr, tf.mul(dn, r)], 1);
             dAh.push(dah);
-            dh = tf.add(direct, tf.matMul(dah, UT));
+            dh = tf.add(direct, mm(dah, UT));
           } else {
-            const drh = tf.matMul(dn, UnT!);
+            const drh = mm(dn, UnT!);
             const dr = dact(cell.recurrentActivation, r, tf.mul(drh, hp));
             const dzr = tf.concat([dz, dr], 1);
             dAx.push(tf.concat([dz, dr, dn], 1));
-            dh = tf.add(tf.add(direct, tf.mul(drh, r)), tf.matMul(dzr, UzrT!));
+            dh = tf.add(tf.add(direct, tf.mul(drh, r)), mm(dzr, UzrT!));
           }
         }
       }
@@ -276,13 +278,13 @@ export function fusedKernels(tf: Tf, x: Access) {
       const A = tf.concat(dAx, 0);
       const xTm = timeMajor(own('x', a.x), d.B, d.T, d.I);
       const HpTm = tf.concat(hPrev, 0);
-      const dW = tf.matMul(tf.transpose(xTm), A);
+      const dW = mm(tf.transpose(xTm), A);
       const db = tf.sum(A, 0);
       let dU: tfc.Tensor;
       let dbh: tfc.Tensor | null = null;
       if (d.kind === 'gru' && d.resetAfter) {
         const Ah = tf.concat(dAh, 0);
-        dU = tf.matMul(tf.transpose(HpTm), Ah);
+        dU = mm(tf.transpose(HpTm), Ah);
         dbh = tf.sum(Ah, 0);
       } else if (d.kind === 'gru') {
         const Azr = tf.slice(A, [0, 0], [d.T * d.B, 2 * d.H]);
@@ -291,9 +293,9 @@ export function fusedKernels(tf: Tf, x: Access) {
           Array.from({ length: d.T }, (_, t) => saved(t)[3]!),
           0,
         );
-        dU = tf.concat([tf.matMul(tf.transpose(HpTm), Azr), tf.matMul(tf.transpose(RH), An)], 1);
-      } else dU = tf.matMul(tf.transpose(HpTm), A);
-      const dx = a.dx ? batchMajor(tf.matMul(A, tf.transpose(p.W)), d.B, d.T, d.I) : null;
+        dU = tf.concat([mm(tf.transpose(HpTm), Azr), mm(tf.transpose(RH), An)], 1);
+      } else dU = mm(tf.transpose(HpTm), A);
+      const dx = a.dx ? batchMajor(mm(A, tf.transpose(p.W)), d.B, d.T, d.I) : null;
       const norm = norms.length ? tf.sqrt(tf.stack(norms.reverse())) : null;
       return {
         kernel: tf.add(own('grads.kernel', a.grads.kernel), tf.reshape(dW, a.grads.kernel.shape as number[])),
