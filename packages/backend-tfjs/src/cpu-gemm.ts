@@ -14,10 +14,8 @@ interface CpuBackend {
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tfc.TensorInfo;
 }
 
-export interface MatMul {
-  /** a · b for 2-D float32 tensors: the RnnGemm kernel on tfjs-backend-cpu, tf.matMul elsewhere. */
-  (a: tfc.Tensor, b: tfc.Tensor): tfc.Tensor2D;
-}
+/** a · b for 2-D float32 tensors: the RnnGemm kernel on tfjs-backend-cpu, tf.matMul elsewhere. */
+export type MatMul = (a: tfc.Tensor, b: tfc.Tensor) => tfc.Tensor2D;
 
 /** a · b + bias (bias a row vector): tf.fused.matMul where it is fast, RnnGemm + add on the cpu backend. */
 export function matMulBias(tf: Tf, mm: MatMul, a: tfc.Tensor, b: tfc.Tensor, bias: tfc.Tensor | undefined): tfc.Tensor2D {
