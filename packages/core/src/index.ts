@@ -54,7 +54,7 @@ export {
 } from './errors.js';
 export { constant, gateConstants, glorotUniform, type Initializer, orthogonal, uniform, zeros } from './init/initializers.js';
 export { crc32 } from './io/crc32.js';
-export { type LoadOptions, loadModelBytes, MODEL_FORMAT_VERSION, saveModelBytes } from './io/model-file.js';
+export { type LoadOptions, loadModelBlob, loadModelBytes, MODEL_FORMAT_VERSION, saveModelBlob, saveModelBytes } from './io/model-file.js';
 export { type BidirectionalLayer, type BidirectionalOptions, bidirectional, MERGE_MODES, type MergeMode } from './layers/bidirectional.js';
 export { type DenseOptions, dense } from './layers/dense.js';
 export { type DropoutControl, type DropoutOptions, dropout, dropoutMask } from './layers/dropout.js';
@@ -64,7 +64,10 @@ export { createParameter, type ForwardOptions, type Layer, type LayerDef, type P
 export { type RecurrentLayer, type RecurrentOptions, recurrent } from './layers/recurrent.js';
 export { type StackOptions, stackedRecurrent } from './layers/stack.js';
 export { Rng } from './random.js';
+export { ctcBeamSearch, ctcGreedyDecode, type Decoded } from './sequence/ctc-decode.js';
+export { editDistance, labelErrorRate, sequenceAccuracy } from './sequence/metrics.js';
 export { clipGradNorm, clipGradValue, globalGradNorm } from './train/clip.js';
+export { type CtcOptions, type CtcReduction, ctcLoss } from './train/ctc.js';
 export type { BatchLog, Dataset, EpochLog, FitOptions, History } from './train/fit.js';
 export {
   binaryCrossEntropy,
@@ -86,7 +89,22 @@ export {
   type StepResult,
   takeRows,
 } from './train/model.js';
-export { type AdamOptions, adam, type Optimizer, type SgdOptions, sgd } from './train/optimizers.js';
+export {
+  type AdagradOptions,
+  type AdamOptions,
+  adagrad,
+  adam,
+  adamw,
+  type ClipOptions,
+  type Optimizer,
+  type OptimizerConfig,
+  type OptimizerState,
+  optimizerFromConfig,
+  type RmspropOptions,
+  rmsprop,
+  type SgdOptions,
+  sgd,
+} from './train/optimizers.js';
 export {
   cosineDecay,
   exponentialDecay,

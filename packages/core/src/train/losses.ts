@@ -6,19 +6,31 @@ import type { Backend, PointwiseLoss, Tensor } from '../backend/contract.js';
 import type { Workspace } from '../backend/pool.js';
 import type { HostTensor } from '../data/host.js';
 import { checkPositiveNumber, InvalidArgumentError, ShapeError } from '../errors.js';
+import { type CtcReduction, ctcLoss } from './ctc.js';
 
 export interface LossConfig {
-  kind: 'softmaxCrossEntropy' | 'binaryCrossEntropy' | 'meanSquaredError' | 'meanAbsoluteError' | 'huber';
+  kind: 'softmaxCrossEntropy' | 'binaryCrossEntropy' | 'meanSquaredError' | 'meanAbsoluteError' | 'huber' | 'ctc';
   classWeights?: number[];
   ignoreIndex?: number;
   delta?: number;
+  blank?: number;
+  reduction?: CtcReduction;
+  zeroInfinity?: boolean;
 }
 
 export interface Loss {
   readonly name: LossConfig['kind'];
   /** The expected target shape for a prediction shape. */
   targetShape(predictionShape: readonly number[]): number[];
-  compute(b: Backend, prediction: Tensor, target: HostTensor, dPrediction: Tensor | null, ws: Workspace): number;
+  /** `lengths` are the batch's per-sample input lengths (sequence losses such as CTC use them). */
+  compute(
+    b: Backend,
+    prediction: Tensor,
+    target: HostTensor,
+    dPrediction: Tensor | null,
+    ws: Workspace,
+    lengths?: Int32Array | null,
+  ): number;
   /** Correct predictions and counted targets, for the accuracy metric (null when accuracy has no meaning). */
   accuracy(
     prediction: ArrayLike<number>,
@@ -130,6 +142,8 @@ export function lossFromConfig(c: LossConfig): Loss {
       return meanAbsoluteError();
     case 'huber':
       return huber({ delta: c.delta });
+    case 'ctc':
+      return ctcLoss({ blank: c.blank, reduction: c.reduction, zeroInfinity: c.zeroInfinity });
     default:
       throw new InvalidArgumentError('loss.kind', 'a known loss', c?.kind);
   }

@@ -154,7 +154,7 @@ export class Sequential {
     this.live();
     const y = this.forward(this.upload(batch.x), options.training ?? false, false, this.lengthsOf(batch));
     checkHostTensor('y', batch.y);
-    return this.loss.compute(this.backend, y, batch.y, null, this.ws);
+    return this.loss.compute(this.backend, y, batch.y, null, this.ws, this.lengthsOf(batch));
   }
 
   /** Loss (and accuracy for classification losses) over a data set, in batches. */
@@ -171,7 +171,7 @@ export class Sequential {
       const idx = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
       const batch = takeRows(data, idx);
       const y = this.forward(this.upload(batch.x), false, false, this.lengthsOf(batch));
-      loss += this.loss.compute(this.backend, y, batch.y, null, this.ws) * idx.length;
+      loss += this.loss.compute(this.backend, y, batch.y, null, this.ws, this.lengthsOf(batch)) * idx.length;
       count += idx.length;
       const acc = this.loss.accuracy(this.backend.read(y), batch.y, y.shape);
       if (acc) {
@@ -222,9 +222,10 @@ export class Sequential {
   computeGradients(batch: Batch, carryState = false): number {
     this.live();
     for (const p of this.params) this.backend.fill(p.grad, 0);
-    const y = this.forward(this.upload(batch.x), true, carryState, this.lengthsOf(batch));
+    const lengths = this.lengthsOf(batch);
+    const y = this.forward(this.upload(batch.x), true, carryState, lengths);
     const dy = this.ws.get('dy', y.shape);
-    const loss = this.loss.compute(this.backend, y, batch.y, dy, this.ws);
+    const loss = this.loss.compute(this.backend, y, batch.y, dy, this.ws, lengths);
     let g: Tensor | null = dy;
     for (let i = this.layers.length - 1; i >= 0 && g; i--) g = this.layers[i]!.backward(g, i > 0);
     return loss;

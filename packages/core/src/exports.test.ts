@@ -1,0 +1,55 @@
+// The package entry exports what the READMEs and docs use (a missing export would only show up for users).
+import { describe, expect, it } from 'vitest';
+import * as core from './index.js';
+
+describe('@rnn/core exports', () => {
+  it.each([
+    'Sequential',
+    'recurrent',
+    'bidirectional',
+    'stackedRecurrent',
+    'embedding',
+    'dense',
+    'dropout',
+    'simpleRnn',
+    'lstm',
+    'gru',
+    'createCell',
+    'softmaxCrossEntropy',
+    'binaryCrossEntropy',
+    'meanSquaredError',
+    'meanAbsoluteError',
+    'huber',
+    'ctcLoss',
+    'sgd',
+    'adam',
+    'adamw',
+    'rmsprop',
+    'adagrad',
+    'stepDecay',
+    'exponentialDecay',
+    'cosineDecay',
+    'warmup',
+    'saveModelBytes',
+    'loadModelBytes',
+    'saveModelBlob',
+    'loadModelBlob',
+    'clipGradNorm',
+    'clipGradValue',
+    'ctcGreedyDecode',
+    'ctcBeamSearch',
+    'editDistance',
+    'labelErrorRate',
+    'sequenceAccuracy',
+    'Rng',
+    'RnnError',
+    'ShapeError',
+    'InvalidArgumentError',
+    'NonFiniteError',
+    'CorruptModelError',
+    'BACKEND_SPEC_VERSION',
+    'checks',
+  ])('%s', (name) => {
+    expect((core as Record<string, unknown>)[name], name).toBeDefined();
+  });
+});
