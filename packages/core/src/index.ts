@@ -42,6 +42,8 @@ export { checkHostTensor, type HostData, type HostTensor, sliceTime } from './da
 export {
   BackendNotReadyError,
   CorruptModelError,
+  checkNonNegativeInt,
+  checkPositiveInt,
   describe,
   InvalidArgumentError,
   NonFiniteError,

@@ -1,5 +1,6 @@
 // Our backends, through the public @rnn/core API exactly as users call it.
 import { jsBackend } from '@rnn/backend-js';
+import { wasmBackend } from '@rnn/backend-wasm';
 import {
   adam,
   type Backend,
@@ -75,3 +76,4 @@ export function rnnImplementation(name: string, makeBackend: () => Backend | Pro
 }
 
 export const rnnJs = rnnImplementation('rnn-js', () => jsBackend(), 'backend-js');
+export const rnnWasm = rnnImplementation('rnn-wasm', () => wasmBackend(), 'backend-wasm');

@@ -1,0 +1,140 @@
+// Fused LSTM over a whole sequence. Gate order i, f, g, o. Reserve row (b*T + t) holds
+// [i f g o | c | tanh(c)] (6H floats): activated gates, the cell state and its activation (as backend-js).
+// The gate loops run four hidden units per f32x4; the last H mod 4 units go through the same code with
+// partial loads and stores (ldn / stn).
+import { vact, vdact } from './math';
+import { sumRows, transpose } from './ops';
+import { pgemm } from './par';
+import { addStepGrad, al, ldn, lengthOf, previousHidden, stateAtLength, stn } from './seq';
+import { madd } from './simd';
+
+// @ts-ignore: decorator
+@inline function gates(r: usize, cp: usize, o: usize, Hb: usize, k: usize, cnt: i32, act: i32, rec: i32): void {
+  const i = vact(rec, ldn(r + k, cnt));
+  const f = vact(rec, ldn(r + Hb + k, cnt));
+  const g = vact(act, ldn(r + 2 * Hb + k, cnt));
+  const og = vact(rec, ldn(r + 3 * Hb + k, cnt));
+  const c = madd(f, ldn(cp + k, cnt), f32x4.mul(i, g));
+  const tc = vact(act, c);
+  stn(r + k, i, cnt);
+  stn(r + Hb + k, f, cnt);
+  stn(r + 2 * Hb + k, g, cnt);
+  stn(r + 3 * Hb + k, og, cnt);
+  stn(r + 4 * Hb + k, c, cnt);
+  stn(r + 5 * Hb + k, tc, cnt);
+  stn(o + k, f32x4.mul(og, tc), cnt);
+}
+
+/** Forward over [B, T, I]; R is the reserve [B*T, 6H] (training) or scratch of the same size (inference). */
+export function lstmForward(
+  B: i32, T: i32, I: i32, H: i32, act: i32, rec: i32,
+  W: usize, U: usize, bias: usize, x: usize, h0: usize, c0: usize,
+  out: usize, hT: usize, cT: usize, R: usize, lens: usize,
+): void {
+  const G = 4 * H;
+  const L = 6 * H;
+  const Hb = <usize>H * 4;
+  const Lb = <usize>L * 4;
+  // input projection for all steps at once: R[:, 0:4H] = x W + b
+  pgemm(B * T, G, I, x, I, false, W, G, false, R, L, 1, 0, bias);
+  for (let t = 0; t < T; t++) {
+    const hp = t == 0 ? h0 : out + <usize>(t - 1) * Hb;
+    const hpl = t == 0 ? H : T * H;
+    pgemm(B, G, H, hp, hpl, false, U, G, false, R + <usize>t * Lb, T * L, 1, 1, 0);
+    for (let b = 0; b < B; b++) {
+      const row = <usize>(b * T + t);
+      const r = R + row * Lb;
+      const o = out + row * Hb;
+      if (t >= lengthOf(lens, b, T)) {
+        memory.fill(o, 0, Hb); // padding: zero output; the state stops at the last valid step
+        continue;
+      }
+      const cp = t == 0 ? c0 + <usize>b * Hb : r - Lb + 4 * Hb;
+      let j = 0;
+      for (; j + 4 <= H; j += 4) gates(r, cp, o, Hb, <usize>j * 4, 4, act, rec);
+      if (j < H) gates(r, cp, o, Hb, <usize>j * 4, H - j, act, rec);
+    }
+  }
+  stateAtLength(out, H, 0, lens, B, T, H, hT);
+  stateAtLength(R, L, 4 * H, lens, B, T, H, cT);
+}
+
+// @ts-ignore: decorator
+@inline function gatesBack(r: usize, cp: usize, dh: usize, dc: usize, d: usize, Hb: usize, k: usize, cnt: i32, act: i32, rec: i32): void {
+  const i = ldn(r + k, cnt);
+  const f = ldn(r + Hb + k, cnt);
+  const g = ldn(r + 2 * Hb + k, cnt);
+  const o = ldn(r + 3 * Hb + k, cnt);
+  const tc = ldn(r + 5 * Hb + k, cnt);
+  const gh = ldn(dh + k, cnt);
+  const gc = madd(f32x4.mul(vdact(act, tc), gh), o, ldn(dc + k, cnt));
+  stn(d + k, f32x4.mul(f32x4.mul(vdact(rec, i), gc), g), cnt);
+  stn(d + Hb + k, f32x4.mul(f32x4.mul(vdact(rec, f), gc), ldn(cp + k, cnt)), cnt);
+  stn(d + 2 * Hb + k, f32x4.mul(f32x4.mul(vdact(act, g), gc), i), cnt);
+  stn(d + 3 * Hb + k, f32x4.mul(f32x4.mul(vdact(rec, o), gh), tc), cnt);
+  stn(dc + k, f32x4.mul(gc, f), cnt);
+}
+
+/** Scratch bytes lstmBackward needs: dA [B*T, 4H], U^T [4H, H], dh and dc [B, H], h_{t-1} [B*T, H]. */
+export function lstmBackwardScratch(B: i32, T: i32, H: i32): usize {
+  const BT = <usize>(B * T);
+  const h = <usize>H;
+  return al(BT * 4 * h * 4) + al(4 * h * h * 4) + 2 * al(<usize>B * h * 4) + al(BT * h * 4);
+}
+
+/** Full BPTT. Accumulates into dW, dU, dBias; overwrites dx, dh0, dc0 (each 0 when not wanted); norms: f64 [T] or 0. */
+export function lstmBackward(
+  B: i32, T: i32, I: i32, H: i32, act: i32, rec: i32,
+  W: usize, U: usize, x: usize, h0: usize, c0: usize, out: usize, R: usize, lens: usize,
+  dOut: usize, dhT: usize, dcT: usize, dW: usize, dU: usize, dBias: usize,
+  dx: usize, dh0: usize, dc0: usize, norms: usize, ws: usize,
+): void {
+  const G = 4 * H;
+  const L = 6 * H;
+  const Hb = <usize>H * 4;
+  const Lb = <usize>L * 4;
+  const Gb = <usize>G * 4;
+  const BT = <usize>(B * T);
+  const dA = ws;
+  const UT = dA + al(BT * Gb);
+  const dh = UT + al(<usize>G * Hb);
+  const dc = dh + al(<usize>B * Hb);
+  const hp = dc + al(<usize>B * Hb);
+  transpose(U, H, G, UT);
+  memory.fill(dh, 0, <usize>B * Hb);
+  memory.fill(dc, 0, <usize>B * Hb);
+  for (let t = T - 1; t >= 0; t--) {
+    const nrm = addStepGrad(dh, dOut, dhT, lens, t, B, T, H);
+    if (norms) store<f64>(norms + <usize>t * 8, nrm);
+    for (let b = 0; b < B; b++) {
+      const row = <usize>(b * T + t);
+      const r = R + row * Lb;
+      const d = dA + row * Gb;
+      const len = lengthOf(lens, b, T);
+      if (t >= len) {
+        memory.fill(d, 0, Gb);
+        continue;
+      }
+      const dcb = dc + <usize>b * Hb;
+      const dhb = dh + <usize>b * Hb;
+      if (dcT && t == len - 1) {
+        const s = dcT + <usize>b * Hb;
+        let j = 0;
+        for (; j + 4 <= H; j += 4) stn(dcb + <usize>j * 4, f32x4.add(ldn(dcb + <usize>j * 4, 4), ldn(s + <usize>j * 4, 4)), 4);
+        if (j < H) stn(dcb + <usize>j * 4, f32x4.add(ldn(dcb + <usize>j * 4, H - j), ldn(s + <usize>j * 4, H - j)), H - j);
+      }
+      const cp = t == 0 ? c0 + <usize>b * Hb : r - Lb + 4 * Hb;
+      let j = 0;
+      for (; j + 4 <= H; j += 4) gatesBack(r, cp, dhb, dcb, d, Hb, <usize>j * 4, 4, act, rec);
+      if (j < H) gatesBack(r, cp, dhb, dcb, d, Hb, <usize>j * 4, H - j, act, rec);
+    }
+    pgemm(B, H, G, dA + <usize>t * Gb, T * G, false, UT, H, false, dh, H, 1, 0, 0);
+  }
+  if (dh0) memory.copy(dh0, dh, <usize>B * Hb);
+  if (dc0) memory.copy(dc0, dc, <usize>B * Hb);
+  previousHidden(out, h0, B, T, H, hp);
+  pgemm(I, G, B * T, x, I, true, dA, G, false, dW, G, 1, 1, 0);
+  pgemm(H, G, B * T, hp, H, true, dA, G, false, dU, G, 1, 1, 0);
+  sumRows(dA, B * T, G, G, dBias, 1);
+  if (dx) pgemm(B * T, I, G, dA, G, false, W, G, true, dx, I, 1, 0, 0);
+}

@@ -1,0 +1,2 @@
+export { connectedDigits, type Recording, type SplitOptions, splitRecordings, type Utterance } from './connected.js';
+export { DigitRecognizer, type RecognizerOptions, type Scores } from './recognizer.js';
