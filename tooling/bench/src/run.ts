@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BenchReport, runBench } from './bench.js';
 import { brainJs } from './impls/brain.js';
-import { rnnJs, rnnWasm } from './impls/rnn.js';
+import { rnnJs, rnnWasm, rnnWasm2 } from './impls/rnn.js';
 import { rnnOnTfjs, tfjsImplementation } from './impls/tfjs.js';
 import type { Implementation } from './impls/types.js';
 import { markdown, textTable } from './report.js';
@@ -16,6 +16,7 @@ import { workloads } from './workloads.js';
 export const allImplementations = (): Implementation[] => [
   rnnJs,
   rnnWasm,
+  rnnWasm2,
   rnnOnTfjs('cpu'),
   rnnOnTfjs('wasm'),
   tfjsImplementation('cpu'),

@@ -39,7 +39,10 @@ export function rnnImplementation(name: string, makeBackend: () => Backend | Pro
         return {
           forward: () => void model.predict(batch.x),
           train: () => model.trainStep(batch).loss,
-          dispose: () => model.dispose(),
+          dispose: () => {
+            model.dispose();
+            backend.dispose();
+          },
         };
       }
       const model = new Sequential(backend, {
@@ -61,7 +64,10 @@ export function rnnImplementation(name: string, makeBackend: () => Backend | Pro
             first = false;
             token = logits.indexOf(Math.max(...logits)); // greedy next token
           },
-          dispose: () => model.dispose(),
+          dispose: () => {
+            model.dispose();
+            backend.dispose();
+          },
         };
       }
       const { x, y } = tokenData(w);
@@ -69,7 +75,10 @@ export function rnnImplementation(name: string, makeBackend: () => Backend | Pro
       return {
         forward: () => void model.predict(batch.x),
         train: () => model.trainStep(batch).loss,
-        dispose: () => model.dispose(),
+        dispose: () => {
+          model.dispose();
+          backend.dispose(); // stops worker threads of a threaded backend
+        },
       };
     },
   };
@@ -77,3 +86,4 @@ export function rnnImplementation(name: string, makeBackend: () => Backend | Pro
 
 export const rnnJs = rnnImplementation('rnn-js', () => jsBackend(), 'backend-js');
 export const rnnWasm = rnnImplementation('rnn-wasm', () => wasmBackend(), 'backend-wasm');
+export const rnnWasm2 = rnnImplementation('rnn-wasm-2threads', () => wasmBackend({ threads: 2 }), 'backend-wasm, 2 threads');
