@@ -71,7 +71,10 @@ export function ctcBeamSearch(
     const at = (labels: number[]) => {
       const key = labels.join(',');
       let e = next.get(key);
-      if (!e) next.set(key, (e = { labels, b: NEG, nb: NEG }));
+      if (!e) {
+        e = { labels, b: NEG, nb: NEG };
+        next.set(key, e);
+      }
       return e;
     };
     for (const { labels, b, nb } of beams.values()) {
