@@ -1,0 +1,65 @@
+// Runs a page in a real browser for tests: builds `root` (index.html + main.ts) with Vite, serves it on
+// 127.0.0.1 and drives Debian's Chromium through playwright-core until the page sets `window.result`.
+import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+
+export interface PageRun {
+  result: Record<string, unknown>;
+  console: string[];
+}
+
+export async function runPage(root: string, timeoutMs = 90_000): Promise<PageRun> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+  const out = mkdtempSync(join(tmpdir(), 'rnn-page-'));
+  await build({
+    root,
+    logLevel: 'error',
+    resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
+    build: { outDir: out, emptyOutDir: true },
+  });
+  const server = createServer((req, res) => {
+    const path = join(out, req.url === '/' ? 'index.html' : decodeURIComponent(req.url!.split('?')[0]!));
+    if (!path.startsWith(out) || !existsSync(path)) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    createReadStream(path).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // flags that keep headless Chromium off the network, with software WebGL (SwiftShader)
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--enable-unsafe-swiftshader',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    timeout: 30_000,
+  });
+  try {
+    const page = await browser.newPage();
+    const console: string[] = [];
+    page.on('console', (m) => console.push(m.text()));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    // (functions passed to the page are serialised: no closures)
+    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: timeoutMs });
+    const result = await page.evaluate(() => (window as unknown as { result: Record<string, unknown> }).result);
+    return { result, console };
+  } finally {
+    await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 10_000))]);
+    server.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+}
