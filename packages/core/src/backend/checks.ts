@@ -116,7 +116,7 @@ export function checkLengths(argument: string, lengths: unknown, B: number, T: n
   return lengths instanceof Int32Array ? lengths : Int32Array.from(lengths as number[]);
 }
 
-/** Checks that every index is an integer in [0, V) and returns the count. */
+/** Checks that every index is an integer in [0, V). */
 export function checkIndices(argument: string, data: ArrayLike<number>, V: number): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;

@@ -31,14 +31,6 @@ export class Workspace {
     return this.tensors.get(name);
   }
 
-  drop(name: string): void {
-    const t = this.tensors.get(name);
-    if (t) {
-      this.backend.release(t);
-      this.tensors.delete(name);
-    }
-  }
-
   dispose(): void {
     for (const t of this.tensors.values()) this.backend.release(t);
     this.tensors.clear();

@@ -91,6 +91,10 @@ function buildRecurrent(backend: Backend, rng: Rng, name: string, options: Recur
   let finalState: Tensor[] = [];
   let initialStateGrad: Tensor[] = [];
   let stepGradNorms: Float64Array | null = null;
+  // Composed path: the state tensors h_0..h_T and per-step caches of the last forward, looked up once there
+  // and reused by the backward (no lookups or allocations inside either time loop).
+  let states: Tensor[][] = [];
+  let caches: Record<string, Tensor>[] = [];
 
   const canFuse = (training: boolean): boolean =>
     (options.useFused ?? true) &&
@@ -185,11 +189,13 @@ function buildRecurrent(backend: Backend, rng: Rng, name: string, options: Recur
     } else {
       if (lengths) uploadMasks(B, T);
       const xt = ws.get('x_t', [B, cell.inputSize]);
+      states = Array.from({ length: T + 1 }, (_, t) => (t === 0 ? h0 : stateAt(t, B)));
+      caches = Array.from({ length: T }, (_, t) => cacheAt(t, B));
       let prev = h0;
       for (let t = 0; t < T; t++) {
-        const next = stateAt(t + 1, B);
+        const next = states[t + 1]!;
         backend.getStep(xs, t, xt);
-        cell.forwardStep(backend, { params: values, x: xt, prev: dropRecurrent(prev, B), next, cache: cacheAt(t, B), ws: stepWs });
+        cell.forwardStep(backend, { params: values, x: xt, prev: dropRecurrent(prev, B), next, cache: caches[t]!, ws: stepWs });
         if (lengths) {
           // padded rows keep the previous state: next = prev + valid ⊙ (next − prev); output valid ⊙ h
           const valid = stepMask(t, B, 'valid');
@@ -310,14 +316,14 @@ function buildRecurrent(backend: Backend, rng: Rng, name: string, options: Recur
         });
       }
       if (norms) norms[t] = Math.sqrt(backend.sumSquares(dNext[0]!));
-      const prev = stateAt(t, B);
+      const prev = states[t]!;
       backend.getStep(input!, t, xt);
       cell.backwardStep(backend, {
         params: values,
         x: xt,
         prev: dropRecurrent(prev, B),
-        next: stateAt(t + 1, B),
-        cache: cacheAt(t, B),
+        next: states[t + 1]!,
+        cache: caches[t]!,
         ws: stepWs,
         grads,
         dNext,

@@ -66,7 +66,6 @@ export class Sequential {
   /** Shuffling stream of `fit`; its state is saved with the model. */
   readonly rng: Rng;
   readonly seed: number;
-  private readonly layerDefs: readonly LayerDef[];
   private readonly ws: Workspace;
   private disposed = false;
   private stopRequested = false;
@@ -86,7 +85,6 @@ export class Sequential {
       throw new InvalidArgumentError('optimizer', 'an Optimizer (e.g. adam())', options.optimizer);
     this.seed = checkNonNegativeInt('seed', options.seed ?? 0);
     const rng = new Rng(this.seed);
-    this.layerDefs = options.layers;
     const built: Layer[] = [];
     try {
       options.layers.forEach((def, i) => built.push(def.build(backend, rng.fork(), String(i))));
@@ -274,11 +272,6 @@ export class Sequential {
   /** Layer configs, in order (the architecture saved in model files). */
   layerConfigs(): Record<string, unknown>[] {
     return this.layers.map((l) => l.toConfig());
-  }
-
-  /** The LayerDefs this model was built from. */
-  get definitions(): readonly LayerDef[] {
-    return this.layerDefs;
   }
 
   dispose(): void {
