@@ -4,5 +4,5 @@ import { referenceBackend } from './reference-backend.js';
 
 // The suite run against the oracle itself: proves the suite's own plumbing (leak checks, comparisons, gradchecks).
 describe('conformance suite on the reference backend', () => {
-  for (const c of conformanceCases(() => referenceBackend())) it(c.name, c.run);
+  for (const c of conformanceCases(() => referenceBackend(), { gradientCheck: true })) it(c.name, c.run);
 });
