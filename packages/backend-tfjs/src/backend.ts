@@ -94,6 +94,8 @@ export function tfjsBackend(options: TfjsBackendOptions): Backend {
         return tf.relu(x);
       case 'hardSigmoid':
         return tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1);
+      case 'hardSigmoid6':
+        return tf.clipByValue(tf.add(tf.div(x, 6), 0.5), 0, 1);
       case 'linear':
         return tf.clone(x);
     }
@@ -109,6 +111,8 @@ export function tfjsBackend(options: TfjsBackendOptions): Backend {
         return tf.mul(dy, tf.step(y));
       case 'hardSigmoid':
         return tf.mul(dy, tf.mul(tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 1)), 'float32'), 0.2));
+      case 'hardSigmoid6':
+        return tf.mul(dy, tf.div(tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 1)), 'float32'), 6));
       case 'linear':
         return tf.clone(dy);
     }

@@ -8,7 +8,8 @@
 // sign(x) (1 - 2 / (e^{2|x|} + 1)).
 // Measured maximum relative errors against Math.exp / Math.tanh in float64 are in the README (test: math.test.ts).
 //
-// Activation codes (same order as ACTIVATIONS in @rnn/core): 0 tanh, 1 sigmoid, 2 relu, 3 hardSigmoid, 4 linear.
+// Activation codes (same order as ACTIVATIONS in @rnn/core): 0 tanh, 1 sigmoid, 2 relu, 3 hardSigmoid, 4 linear,
+// 5 hardSigmoid6 (Keras 3 / PyTorch: clip(x / 6 + 0.5, 0, 1)).
 
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
@@ -32,6 +33,7 @@ export const ACT_SIGMOID = 1;
 export const ACT_RELU = 2;
 export const ACT_HARD_SIGMOID = 3;
 export const ACT_LINEAR = 4;
+export const ACT_HARD_SIGMOID6 = 5;
 
 // @ts-ignore: decorator
 @inline export function vexp(x: v128): v128 {
@@ -113,6 +115,18 @@ export function stanh(x: f32): f32 {
   return f32x4.min(f32x4.max(y, f32x4.splat(0)), f32x4.splat(1));
 }
 
+// @ts-ignore: decorator
+@inline export function vhardSigmoid6(x: v128): v128 {
+  const y = f32x4.add(f32x4.div(x, f32x4.splat(6)), f32x4.splat(0.5));
+  return f32x4.min(f32x4.max(y, f32x4.splat(0)), f32x4.splat(1));
+}
+
+export function shardSigmoid6(x: f32): f32 {
+  if (x <= <f32>-3) return 0;
+  if (x >= <f32>3) return 1;
+  return x / <f32>6 + <f32>0.5;
+}
+
 export function shardSigmoid(x: f32): f32 {
   if (x <= <f32>-2.5) return 0;
   if (x >= <f32>2.5) return 1;
@@ -126,6 +140,7 @@ export function shardSigmoid(x: f32): f32 {
   if (kind == ACT_SIGMOID) return vsigmoid(x);
   if (kind == ACT_RELU) return f32x4.max(x, f32x4.splat(0));
   if (kind == ACT_HARD_SIGMOID) return vhardSigmoid(x);
+  if (kind == ACT_HARD_SIGMOID6) return vhardSigmoid6(x);
   return x;
 }
 
@@ -134,6 +149,7 @@ export function sact(kind: i32, x: f32): f32 {
   if (kind == ACT_SIGMOID) return ssigmoid(x);
   if (kind == ACT_RELU) return max(x, <f32>0);
   if (kind == ACT_HARD_SIGMOID) return shardSigmoid(x);
+  if (kind == ACT_HARD_SIGMOID6) return shardSigmoid6(x);
   return x;
 }
 
@@ -146,6 +162,8 @@ export function sact(kind: i32, x: f32): f32 {
   if (kind == ACT_RELU) return v128.and(f32x4.gt(y, f32x4.splat(0)), one);
   if (kind == ACT_HARD_SIGMOID)
     return v128.and(v128.and(f32x4.gt(y, f32x4.splat(0)), f32x4.lt(y, one)), f32x4.splat(0.2));
+  if (kind == ACT_HARD_SIGMOID6)
+    return v128.and(v128.and(f32x4.gt(y, f32x4.splat(0)), f32x4.lt(y, one)), f32x4.splat(<f32>1 / <f32>6));
   return one;
 }
 
@@ -154,6 +172,7 @@ export function sdact(kind: i32, y: f32): f32 {
   if (kind == ACT_SIGMOID) return y * (<f32>1 - y);
   if (kind == ACT_RELU) return y > 0 ? <f32>1 : <f32>0;
   if (kind == ACT_HARD_SIGMOID) return y > 0 && y < 1 ? <f32>0.2 : <f32>0;
+  if (kind == ACT_HARD_SIGMOID6) return y > 0 && y < 1 ? <f32>1 / <f32>6 : <f32>0;
   return 1;
 }
 

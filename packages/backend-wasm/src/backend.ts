@@ -55,7 +55,7 @@ class WasmTensor implements Tensor {
   ) {}
 }
 
-const ACT_CODE: Record<Activation, number> = { tanh: 0, sigmoid: 1, relu: 2, hardSigmoid: 3, linear: 4 };
+const ACT_CODE: Record<Activation, number> = { tanh: 0, sigmoid: 1, relu: 2, hardSigmoid: 3, linear: 4, hardSigmoid6: 5 };
 const LOSS_CODE: Record<PointwiseLoss, number> = { mse: 0, mae: 1, huber: 2, bce: 3 };
 const RESERVE_PER_STEP: Record<FusedKind, number> = { rnn: 0, lstm: 6, gru: 4 };
 const GATES: Record<FusedKind, number> = { rnn: 1, lstm: 4, gru: 3 };

@@ -42,8 +42,12 @@ export { checkHostTensor, type HostData, type HostTensor, sliceTime } from './da
 export {
   BackendNotReadyError,
   CorruptModelError,
+  checkFinite,
   checkNonNegativeInt,
+  checkOneOf,
   checkPositiveInt,
+  checkPositiveNumber,
+  checkRange,
   describe,
   InvalidArgumentError,
   NonFiniteError,

@@ -9,11 +9,12 @@ export type DType = 'float32' | 'float64';
 export type FloatArray = Float32Array | Float64Array;
 
 /**
- * Element-wise activations. `hardSigmoid` is the Keras 2 / TF.js definition clip(0.2x + 0.5, 0, 1).
+ * Element-wise activations. `hardSigmoid` is the Keras 2 / TF.js definition clip(0.2x + 0.5, 0, 1);
+ * `hardSigmoid6` is the Keras 3 / PyTorch `Hardsigmoid` definition relu6(x + 3) / 6 = clip(x / 6 + 0.5, 0, 1).
  * Derivatives are taken from the activation's *output* y (so a cache need not keep the pre-activation).
  */
-export type Activation = 'tanh' | 'sigmoid' | 'relu' | 'hardSigmoid' | 'linear';
-export const ACTIVATIONS: readonly Activation[] = ['tanh', 'sigmoid', 'relu', 'hardSigmoid', 'linear'];
+export type Activation = 'tanh' | 'sigmoid' | 'relu' | 'hardSigmoid' | 'linear' | 'hardSigmoid6';
+export const ACTIVATIONS: readonly Activation[] = ['tanh', 'sigmoid', 'relu', 'hardSigmoid', 'linear', 'hardSigmoid6'];
 
 /**
  * A tensor handle. Data lives where the backend computes; read it with `backend.read`.
@@ -89,7 +90,7 @@ export interface FusedCell {
   kind: FusedKind;
   /** Candidate / output activation: tanh for LSTM and GRU; tanh or relu for the simple RNN. */
   activation: Activation;
-  /** Gate activation for LSTM and GRU: sigmoid (default) or hardSigmoid. */
+  /** Gate activation for LSTM and GRU: sigmoid (default), hardSigmoid or hardSigmoid6. */
   recurrentActivation: Activation;
   /** GRU only: true = reset after the recurrent matmul (PyTorch, Keras 3, cuDNN). */
   resetAfter: boolean;

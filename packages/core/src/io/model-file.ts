@@ -202,7 +202,9 @@ export function loadModelBytes(backend: Backend, bytes: Uint8Array, options: Loa
       throw corrupt('manifest.random.layers', `${model.layers.length} entries`, layerStates);
     model.layers.forEach((l, i) => {
       const s = layerStates[i];
-      if (s && l.setRandomState) l.setRandomState(s);
+      if (s === null || s === undefined) return;
+      if (!Array.isArray(s)) throw corrupt(`manifest.random.layers[${i}]`, 'a random-stream state (array of numbers)', s);
+      l.setRandomState?.(s);
     });
     return model;
   } catch (e) {

@@ -1,7 +1,7 @@
 // The backend conformance suite. A backend runs it with one loop in its own tests:
 //   for (const c of conformanceCases(() => myBackend())) it(c.name, c.run);
 // Every case compares the backend with the float64 reference backend, and checks that no tensor leaked.
-import type { Activation, Backend, GemmOptions, Tensor } from '../backend/contract.js';
+import { ACTIVATIONS, type Backend, type GemmOptions, type Tensor } from '../backend/contract.js';
 import type { Cell } from '../cells/cell.js';
 import { gru } from '../cells/gru/index.js';
 import { lstm } from '../cells/lstm/index.js';
@@ -30,6 +30,7 @@ export const conformanceCells: ReadonlyArray<{ name: string; make: (I: number, H
   { name: 'rnn relu', make: (I, H) => simpleRnn({ inputSize: I, hiddenSize: H, activation: 'relu' }) },
   { name: 'lstm', make: (I, H) => lstm({ inputSize: I, hiddenSize: H }) },
   { name: 'lstm hardSigmoid', make: (I, H) => lstm({ inputSize: I, hiddenSize: H, recurrentActivation: 'hardSigmoid' }) },
+  { name: 'gru hardSigmoid6', make: (I, H) => gru({ inputSize: I, hiddenSize: H, recurrentActivation: 'hardSigmoid6' }) },
   { name: 'gru resetAfter', make: (I, H) => gru({ inputSize: I, hiddenSize: H, resetAfter: true }) },
   { name: 'gru resetBefore', make: (I, H) => gru({ inputSize: I, hiddenSize: H, resetAfter: false }) },
 ];
@@ -233,7 +234,7 @@ export function conformanceCases(factory: () => Backend | Promise<Backend>, opti
     'clip',
     compareOp([s, s], (b, [X, Y]) => b.clip(X!, -0.4, 0.3, Y!), [1]),
   );
-  for (const kind of ['tanh', 'sigmoid', 'relu', 'hardSigmoid', 'linear'] as Activation[]) {
+  for (const kind of ACTIVATIONS) {
     add(
       `activation ${kind}`,
       compareOp([s, s], (b, [X, Y]) => b.activation(kind, X!, Y!), [1], -6, 6),

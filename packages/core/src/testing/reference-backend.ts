@@ -54,6 +54,8 @@ export function activate(kind: Activation, x: number): number {
       return Math.max(x, 0);
     case 'hardSigmoid':
       return Math.min(1, Math.max(0, 0.2 * x + 0.5));
+    case 'hardSigmoid6':
+      return Math.min(1, Math.max(0, x / 6 + 0.5));
     case 'linear':
       return x;
   }
@@ -70,6 +72,8 @@ export function activateGrad(kind: Activation, y: number): number {
       return y > 0 ? 1 : 0;
     case 'hardSigmoid':
       return y > 0 && y < 1 ? 0.2 : 0;
+    case 'hardSigmoid6':
+      return y > 0 && y < 1 ? 1 / 6 : 0;
     case 'linear':
       return 1;
   }

@@ -12,7 +12,7 @@ import { activationOption, type BaseCellOptions, checkSizes, hiddenShapes, stand
 export interface LstmOptions extends BaseCellOptions {
   /** Cell-candidate and output activation; default tanh. */
   activation?: Activation;
-  /** Gate activation; default sigmoid (TF.js defaults to hardSigmoid). */
+  /** Gate activation; default sigmoid (TF.js defaults to hardSigmoid; Keras 3's hard_sigmoid is hardSigmoid6). */
   recurrentActivation?: Activation;
   /**
    * Initial forget-gate bias. Default 1 (Jozefowicz et al. 2015; Keras unit_forget_bias); 0 matches PyTorch;
