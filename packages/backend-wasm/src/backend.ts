@@ -287,7 +287,7 @@ export function wasmBackend(options: WasmBackendOptions = {}): Backend {
     },
     stats() {
       ready();
-      return { tensors: live, bytes };
+      return { tensors: live, bytes, heapBytes: memory!.buffer.byteLength };
     },
 
     gemm(a, b, out, o = {}) {

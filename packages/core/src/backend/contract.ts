@@ -161,6 +161,8 @@ export interface BackendStats {
   tensors: number;
   /** Bytes held by live tensors. */
   bytes: number;
+  /** Memory the backend holds from its host (the WebAssembly linear memory size), when it manages its own heap. */
+  heapBytes?: number;
 }
 
 export interface BackendCapabilities {
