@@ -26,6 +26,10 @@ describe('determinism across processes', () => {
     runs.set(backend, first);
   });
 
+  it('backend-wasm gives the same bits with 1 and 2 threads (GEMMs split by output blocks)', () => {
+    expect(runs.get('wasm-2threads')).toEqual(runs.get('wasm'));
+  });
+
   it('different backends agree to float32 rounding, not bit for bit', () => {
     const ref = runs.get('js-float64')!.map(toNumber);
     for (const backend of BACKENDS) {
