@@ -15,7 +15,17 @@ export interface PageRun {
   console: string[];
 }
 
-export async function runPage(root: string, timeoutMs = 90_000): Promise<PageRun> {
+export interface PageOptions {
+  timeoutMs?: number;
+  /** Serve with COOP same-origin + COEP require-corp, so the page is cross-origin isolated (SharedArrayBuffer). */
+  crossOriginIsolated?: boolean;
+}
+
+export async function runPage(root: string, options: PageOptions = {}): Promise<PageRun> {
+  const timeoutMs = options.timeoutMs ?? 90_000;
+  const isolation = options.crossOriginIsolated
+    ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+    : {};
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
   const out = mkdtempSync(join(tmpdir(), 'rnn-page-'));
   await build({
@@ -23,11 +33,12 @@ export async function runPage(root: string, timeoutMs = 90_000): Promise<PageRun
     logLevel: 'error',
     resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
     build: { outDir: out, emptyOutDir: true },
+    worker: { format: 'es' }, // module workers may import lazily (code splitting)
   });
   const server = createServer((req, res) => {
     const path = join(out, req.url === '/' ? 'index.html' : decodeURIComponent(req.url!.split('?')[0]!));
     if (!path.startsWith(out) || !existsSync(path)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', ...isolation });
     createReadStream(path).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -19,7 +19,7 @@ import {
 } from '@rnn/core';
 import { Heap } from './heap.js';
 import { abort, type BuildName, compile, relaxedSimdSupported, threadsSupported, type WasmExports } from './module.js';
-import { ThreadPool } from './threads.js';
+import { ThreadPool, threadsUnavailableReason } from './threads.js';
 
 export interface WasmBackendOptions {
   /**
@@ -38,8 +38,10 @@ export interface WasmBackendOptions {
    */
   wasm?: BufferSource | URL;
   /**
-   * Threads for the large GEMMs (input projections, weight gradients, input gradients), Node only: worker_threads
-   * on a shared memory. Default 1. Results are deterministic for a given thread count.
+   * Threads for the large GEMMs (input projections, weight gradients, input gradients), on a shared memory:
+   * worker_threads in Node; Web Workers in a browser, where the page must be cross-origin isolated and the backend
+   * must itself run in a Worker (the calling thread blocks while the pool works). Default 1. Results are
+   * bit-identical for any thread count.
    */
   threads?: number;
 }
@@ -83,8 +85,8 @@ export function wasmBackend(options: WasmBackendOptions = {}): Backend {
     throw new UnsupportedError('options.relaxedSimd', 'a WebAssembly engine with relaxed SIMD (or relaxedSimd: "auto" / false)', true);
   if (relaxed && threads > 1)
     throw new UnsupportedError('options.relaxedSimd', 'false or "auto" with threads > 1 (the threads build is plain SIMD)', true);
-  if (threads > 1 && !(typeof process !== 'undefined' && process.versions?.node))
-    throw new UnsupportedError('options.threads', '1 outside Node.js (the pool runs on worker_threads)', threads);
+  const noThreads = threads > 1 ? threadsUnavailableReason() : null;
+  if (noThreads) throw new UnsupportedError('options.threads', `1, or threads > 1 in ${noThreads}`, threads);
   if (threads > 1 && !threadsSupported())
     throw new UnsupportedError('options.threads', '1 on an engine without shared WebAssembly memory', threads);
   const build: BuildName = threads > 1 ? 'simd-threads' : relaxed ? 'relaxed-simd' : 'simd';

@@ -50,7 +50,7 @@ describe('before ready()', () => {
     expect(b.isReady).toBe(false);
     expect(() => b.tensor([1])).toThrow(BackendNotReadyError);
     await b.ready(); // a disposed backend can be made ready again, with a fresh memory
-    expect(b.stats()).toEqual({ tensors: 0, bytes: 0 });
+    expect(b.stats()).toMatchObject({ tensors: 0, bytes: 0 });
     expect(code(() => b.read(t))).toBe('INVALID_ARGUMENT'); // tensors of the old memory are foreign now
     const old = b.tensor([3]);
     b.dispose();

@@ -1,7 +1,7 @@
 // Child process for the crash-safety test: saves generation k of a model to one path, over and over, and
 // reports each completed save on stdout; the parent SIGKILLs it at a random moment.
 import { jsBackend } from '@rnn/backend-js';
-import { Sequential, adam, dense, lstm, meanSquaredError, recurrent } from '@rnn/core';
+import { adam, dense, lstm, meanSquaredError, recurrent, Sequential } from '@rnn/core';
 import { saveModel } from '@rnn/core/node';
 
 const [path] = process.argv.slice(2);

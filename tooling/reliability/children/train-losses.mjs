@@ -1,6 +1,6 @@
 // Child process for the determinism test: trains a small seeded model for N steps on one backend and prints the
 // losses as the hex of their float64 bits (bit-identical or not, nothing in between). Runs on the built packages.
-import { Rng, Sequential, adam, dense, gru, lstm, recurrent, softmaxCrossEntropy } from '@rnn/core';
+import { adam, dense, gru, lstm, Rng, recurrent, Sequential, softmaxCrossEntropy } from '@rnn/core';
 
 const [which, stepsArg] = process.argv.slice(2);
 const steps = Number(stepsArg ?? 100);

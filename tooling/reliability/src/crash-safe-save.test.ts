@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsBackend } from '@rnn/backend-js';
-import { Rng, Sequential, adam, dense, lstm, meanSquaredError, recurrent } from '@rnn/core';
+import { adam, dense, lstm, meanSquaredError, Rng, recurrent, Sequential } from '@rnn/core';
 import { loadModel, saveModel } from '@rnn/core/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { childScript, requireBuilt } from './children.js';

@@ -18,7 +18,10 @@ describe('determinism across processes', () => {
 
   it.each(BACKENDS)('%s: two processes give bit-identical losses', async (backend) => {
     requireBuilt();
-    const [a, b] = await Promise.all([runChild('train-losses.mjs', [backend, String(STEPS)]), runChild('train-losses.mjs', [backend, String(STEPS)])]);
+    const [a, b] = await Promise.all([
+      runChild('train-losses.mjs', [backend, String(STEPS)]),
+      runChild('train-losses.mjs', [backend, String(STEPS)]),
+    ]);
     const first = JSON.parse(a) as string[];
     expect(first).toHaveLength(STEPS);
     expect(JSON.parse(b)).toEqual(first);

@@ -2,7 +2,7 @@
 // the WebAssembly memory after warm-up; every backend's own live-tensor count returns to zero on dispose.
 import { tfjsBackend } from '@rnn/backend-tfjs';
 import { wasmBackend } from '@rnn/backend-wasm';
-import { type Backend, Rng, Sequential, adam, bidirectional, dense, gru, lstm, recurrent, softmaxCrossEntropy } from '@rnn/core';
+import { adam, type Backend, bidirectional, dense, gru, lstm, Rng, recurrent, Sequential, softmaxCrossEntropy } from '@rnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
