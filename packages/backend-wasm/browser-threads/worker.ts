@@ -1,9 +1,13 @@
-// Trains the same seeded LSTM with 1 and with 2 threads; the losses must be identical, bit for bit.
+// Trains the same seeded LSTM with 1 and with 2 threads (the losses must be identical, bit for bit), and with the
+// relaxed-SIMD threads build that 'auto' picks in Chromium.
 import { wasmBackend } from '@rnn/backend-wasm';
 import { adam, dense, lstm, Rng, recurrent, Sequential, softmaxCrossEntropy } from '@rnn/core';
 
-async function losses(threads: number): Promise<{ name: string; losses: number[]; liveTensors: number }> {
-  const backend = wasmBackend({ threads, relaxedSimd: false });
+async function losses(
+  threads: number,
+  relaxedSimd: boolean | 'auto' = false,
+): Promise<{ name: string; losses: number[]; liveTensors: number }> {
+  const backend = wasmBackend({ threads, relaxedSimd });
   await backend.ready();
   const rng = new Rng(1);
   // big enough that the input projection and weight-gradient GEMMs are split across the threads
@@ -27,7 +31,8 @@ async function losses(threads: number): Promise<{ name: string; losses: number[]
 try {
   const one = await losses(1);
   const two = await losses(2);
-  self.postMessage({ one, two });
+  const auto = await losses(2, 'auto'); // Chromium has relaxed SIMD: the relaxed threads build
+  self.postMessage({ one, two, auto });
 } catch (e) {
   self.postMessage({ error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) });
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Compiles assembly/ (AssemblyScript) into the three builds in wasm/, in parallel:
+// Compiles assembly/ (AssemblyScript) into the four builds in wasm/, in parallel:
 //   rnn-simd.wasm          --enable simd                       the default
 //   rnn-relaxed-simd.wasm  --enable simd --enable relaxed-simd f32x4.relaxed_madd (FMA) in GEMM and gate loops
 //   rnn-simd-threads.wasm  --enable simd --enable threads      shared imported memory for the worker pool
+//   rnn-relaxed-simd-threads.wasm                              both
 // All import their memory (env.memory) so the backend sets its limits; the stub runtime (nothing is allocated
 // from AssemblyScript: the TypeScript side owns the heap), -O3, no assertions.
 import { spawn } from 'node:child_process';
@@ -17,6 +18,7 @@ const builds = {
   'rnn-simd': [],
   'rnn-relaxed-simd': ['--enable', 'relaxed-simd'],
   'rnn-simd-threads': ['--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536'],
+  'rnn-relaxed-simd-threads': ['--enable', 'relaxed-simd', '--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536'],
 };
 
 mkdirSync(join(root, 'wasm'), { recursive: true });

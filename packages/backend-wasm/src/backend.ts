@@ -34,7 +34,8 @@ export interface WasmBackendOptions {
   maximumMemoryMiB?: number;
   /**
    * The compiled module's bytes or URL, instead of the package's own wasm/ file (for bundlers and CDNs). It must
-   * be the build the options select: rnn-relaxed-simd.wasm with relaxedSimd true, rnn-simd.wasm otherwise.
+   * be the build the options select: rnn-simd.wasm, rnn-relaxed-simd.wasm, rnn-simd-threads.wasm or
+   * rnn-relaxed-simd-threads.wasm.
    */
   wasm?: BufferSource | URL;
   /**
@@ -80,16 +81,14 @@ export function wasmBackend(options: WasmBackendOptions = {}): Backend {
     throw new InvalidArgumentError('options.threads', 'an integer in [1, 64]', options.threads);
   const maxMiB = checkMiB('options.maximumMemoryMiB', options.maximumMemoryMiB ?? 4096, 1, 4096);
   const initialMiB = checkMiB('options.initialMemoryMiB', options.initialMemoryMiB ?? Math.min(16, maxMiB), 1, maxMiB);
-  const relaxed = relaxedOption === 'auto' ? relaxedSimdSupported() && threads === 1 : relaxedOption;
+  const relaxed = relaxedOption === 'auto' ? relaxedSimdSupported() : relaxedOption;
   if (relaxed && !relaxedSimdSupported())
     throw new UnsupportedError('options.relaxedSimd', 'a WebAssembly engine with relaxed SIMD (or relaxedSimd: "auto" / false)', true);
-  if (relaxed && threads > 1)
-    throw new UnsupportedError('options.relaxedSimd', 'false or "auto" with threads > 1 (the threads build is plain SIMD)', true);
   const noThreads = threads > 1 ? threadsUnavailableReason() : null;
   if (noThreads) throw new UnsupportedError('options.threads', `1, or threads > 1 in ${noThreads}`, threads);
   if (threads > 1 && !threadsSupported())
     throw new UnsupportedError('options.threads', '1 on an engine without shared WebAssembly memory', threads);
-  const build: BuildName = threads > 1 ? 'simd-threads' : relaxed ? 'relaxed-simd' : 'simd';
+  const build: BuildName = `${relaxed ? 'relaxed-simd' : 'simd'}${threads > 1 ? '-threads' : ''}`;
   const name = `wasm-${build}`;
 
   let mod: WasmExports | null = null;

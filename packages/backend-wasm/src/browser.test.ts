@@ -21,11 +21,13 @@ describe('backend-wasm in Chromium', () => {
     expect(result.crossOriginIsolated).toBe(true);
     // the main thread cannot block, so threads are refused there with a typed error that says why
     expect(String(result.mainThreadError)).toMatch(/^UNSUPPORTED: options\.threads: .*Web Worker/);
-    const { one, two } = result as unknown as Record<'one' | 'two', { name: string; losses: number[]; liveTensors: number }>;
+    const { one, two, auto } = result as unknown as Record<'one' | 'two' | 'auto', { name: string; losses: number[]; liveTensors: number }>;
     expect(one.name).toBe('wasm-simd');
     expect(two.name).toBe('wasm-simd-threads');
     expect(two.losses).toEqual(one.losses);
     expect(two.losses.at(-1)!).toBeLessThan(two.losses[0]!);
     expect(two.liveTensors).toBe(0);
+    expect(auto.name).toBe('wasm-relaxed-simd-threads');
+    expect(auto.losses.at(-1)!).toBeLessThan(auto.losses[0]!);
   }, 180_000);
 });

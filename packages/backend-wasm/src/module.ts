@@ -3,6 +3,7 @@
 //   wasm/rnn-simd.wasm           --enable simd (the default, runs on every engine with SIMD128)
 //   wasm/rnn-relaxed-simd.wasm   --enable simd --enable relaxed-simd (f32x4.relaxed_madd in the hot loops)
 //   wasm/rnn-simd-threads.wasm   --enable simd --enable threads, shared imported memory (worker pool)
+//   wasm/rnn-relaxed-simd-threads.wasm   both
 // Every build imports its memory as env.memory, so the backend creates it (with the caller's limits).
 
 /** Pointers are byte offsets into linear memory; sizes are element counts. bool parameters take 0 / 1. */
@@ -220,12 +221,13 @@ export interface WasmExports {
   ): void;
 }
 
-export type BuildName = 'simd' | 'relaxed-simd' | 'simd-threads';
+export type BuildName = 'simd' | 'relaxed-simd' | 'simd-threads' | 'relaxed-simd-threads';
 
 /** The package's own file of a build. Literal `new URL(..., import.meta.url)` so bundlers (Vite, webpack 5) emit the assets. */
 export function buildFile(build: BuildName): URL {
   if (build === 'relaxed-simd') return new URL('../wasm/rnn-relaxed-simd.wasm', import.meta.url);
   if (build === 'simd-threads') return new URL('../wasm/rnn-simd-threads.wasm', import.meta.url);
+  if (build === 'relaxed-simd-threads') return new URL('../wasm/rnn-relaxed-simd-threads.wasm', import.meta.url);
   return new URL('../wasm/rnn-simd.wasm', import.meta.url);
 }
 

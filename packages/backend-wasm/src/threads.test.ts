@@ -1,10 +1,10 @@
-// The threads build: workers on a shared memory split the large GEMMs by rows. Each thread's rows start at a
-// multiple of the 4-row tile and every element is summed in the same order, so the results equal the
-// single-threaded plain-SIMD build's bit for bit (and are therefore deterministic for any thread count).
+// The threads builds (plain and relaxed SIMD): workers on a shared memory split the large GEMMs by rows. Each
+// thread's rows start at a multiple of the 4-row tile and every element is summed in the same order, so the
+// results equal the single-threaded build of the same SIMD flavour bit for bit (deterministic for any thread count).
 import { adam, dense, gru, lstm, meanSquaredError, Rng, recurrent, Sequential } from '@rnn/core';
 import { conformanceCases } from '@rnn/core/testing';
 import { describe, expect, it } from 'vitest';
-import { threadsSupported, wasmBackend } from './index.js';
+import { relaxedSimdSupported, threadsSupported, wasmBackend } from './index.js';
 
 const d = threadsSupported() ? describe : describe.skip;
 
@@ -15,16 +15,24 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return -1;
 }
 
+// The vitest project runs Node with --experimental-wasm-relaxed-simd, so both flavours are exercised here.
+const FLAVOURS = [false, ...(relaxedSimdSupported() ? [true] : [])];
+
 d('threads build conformance (threads: 2)', () => {
-  it('is the threads build', () => expect(wasmBackend({ threads: 2 }).name).toBe('wasm-simd-threads'));
-  for (const c of conformanceCases(() => wasmBackend({ threads: 2 }))) it(c.name, c.run);
+  it('auto picks the relaxed threads build where relaxed SIMD is supported', () =>
+    expect(wasmBackend({ threads: 2 }).name).toBe(relaxedSimdSupported() ? 'wasm-relaxed-simd-threads' : 'wasm-simd-threads'));
+  for (const relaxedSimd of FLAVOURS) {
+    it(`relaxedSimd ${relaxedSimd}: ${relaxedSimd ? 'wasm-relaxed-simd-threads' : 'wasm-simd-threads'}`, () =>
+      expect(wasmBackend({ threads: 2, relaxedSimd }).name).toBe(relaxedSimd ? 'wasm-relaxed-simd-threads' : 'wasm-simd-threads'));
+    for (const c of conformanceCases(() => wasmBackend({ threads: 2, relaxedSimd }))) it(`relaxedSimd ${relaxedSimd}: ${c.name}`, c.run);
+  }
 });
 
-d('threads: results equal the single-threaded SIMD build exactly', () => {
+d.each(FLAVOURS)('threads (relaxedSimd %s): results equal the single-threaded build exactly', (relaxedSimd) => {
   it('a large GEMM in every transpose combination', async () => {
-    const one = wasmBackend({ relaxedSimd: false });
-    const two = wasmBackend({ threads: 2 });
-    const three = wasmBackend({ threads: 3 });
+    const one = wasmBackend({ relaxedSimd });
+    const two = wasmBackend({ threads: 2, relaxedSimd });
+    const three = wasmBackend({ threads: 3, relaxedSimd });
     await Promise.all([one.ready(), two.ready(), three.ready()]);
     const rng = new Rng(4);
     const [m, n, k] = [301, 517, 263];
@@ -52,7 +60,7 @@ d('threads: results equal the single-threaded SIMD build exactly', () => {
   for (const cell of ['lstm', 'gru'] as const)
     it(`training steps of a ${cell} model (fused kernels with split projections, recurrent and weight-gradient GEMMs)`, async () => {
       const run = async (threads: number) => {
-        const b = wasmBackend(threads === 1 ? { relaxedSimd: false } : { threads });
+        const b = wasmBackend({ threads, relaxedSimd });
         await b.ready();
         const [B, T, I, H] = [32, 12, 40, 64];
         const c = cell === 'lstm' ? lstm({ inputSize: I, hiddenSize: H }) : gru({ inputSize: I, hiddenSize: H, resetAfter: false });
@@ -83,8 +91,4 @@ d('threads: results equal the single-threaded SIMD build exactly', () => {
         expect(firstDifference(again.weights[name]!, w), name).toBe(-1);
       }
     });
-
-  it('rejects relaxed SIMD together with threads', () => {
-    expect(() => wasmBackend({ threads: 2, relaxedSimd: true })).toThrow(/relaxedSimd/);
-  });
 });

@@ -1,6 +1,7 @@
 // Runs every (workload, implementation) case in one process and collects timings, throughput and the
 // loss check. Ratios are computed by the report from the same run.
 import { arch, cpus, platform, totalmem } from 'node:os';
+import { type GemmResult, runGemm } from './gemm.js';
 import type { Implementation } from './impls/types.js';
 import { type MeasureOptions, measure, type Timing } from './measure.js';
 import { forwardFlops, type Workload } from './workloads.js';
@@ -25,6 +26,8 @@ export interface BenchReport {
   versions: Record<string, string>;
   workloads: Workload[];
   results: CaseResult[];
+  /** Matrix-multiply throughput of each backend (absent in reports made before it was measured). */
+  gemm?: GemmResult[];
 }
 
 export interface BenchOptions {
@@ -32,6 +35,8 @@ export interface BenchOptions {
   workloads: Workload[];
   impls: Implementation[];
   log?: (line: string) => void;
+  /** Also time the backends' GEMMs. Default true. */
+  gemm?: boolean;
 }
 
 export async function runBench(o: BenchOptions): Promise<BenchReport> {
@@ -73,6 +78,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         c.dispose();
       }
     }
+  const gemm = o.gemm === false ? undefined : await runGemm(o.quick, o.log);
   return {
     date: new Date().toISOString(),
     quick: o.quick,
@@ -86,5 +92,6 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     versions: Object.fromEntries(o.impls.map((i) => [i.name, i.version])),
     workloads: o.workloads,
     results,
+    gemm,
   };
 }

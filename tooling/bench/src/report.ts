@@ -1,5 +1,6 @@
 // Tables: stdout (aligned text) and Markdown (for the README), with ratios against tfjs-layers in the same run.
 import type { BenchReport, CaseResult } from './bench.js';
+import { gemmTable } from './gemm.js';
 
 const REFERENCES = ['tfjs-layers-wasm', 'tfjs-layers-cpu'] as const;
 
@@ -53,9 +54,8 @@ const HEAD = [
   'note',
 ];
 
-export function textTable(report: BenchReport): string {
-  const all = [HEAD, ...rows(report)];
-  const widths = HEAD.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+function aligned(all: string[][]): string {
+  const widths = all[0]!.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
   return all
     .map((r) =>
       r
@@ -64,6 +64,11 @@ export function textTable(report: BenchReport): string {
         .trimEnd(),
     )
     .join('\n');
+}
+
+export function textTable(report: BenchReport): string {
+  const main = aligned([HEAD, ...rows(report)]);
+  return report.gemm ? `${main}\n\n${aligned(gemmTable(report.gemm))}` : main;
 }
 
 export function markdown(report: BenchReport): string {
@@ -78,5 +83,10 @@ export function markdown(report: BenchReport): string {
     '',
     `Workloads: ${report.workloads.map((w) => `**${w.name}** ${w.description}`).join('; ')}.`,
   ];
+  if (report.gemm) {
+    const [head, ...body] = gemmTable(report.gemm);
+    lines.push('', `| ${head!.join(' | ')} |`, `| ${head!.map(() => '---').join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`));
+    lines.push('', 'GEMM: C = A·B in float32, N = operand as stored, T = transposed; 32x320x1024 is one W2 step.');
+  }
   return lines.join('\n');
 }

@@ -88,4 +88,8 @@ export const rnnJs = rnnImplementation('rnn-js', () => jsBackend(), 'backend-js'
 // relaxed SIMD when the engine has it (Chrome does; Node 20 only with --experimental-wasm-relaxed-simd:
 // `node --experimental-wasm-relaxed-simd tooling/bench/dist/run.js` times that build)
 export const rnnWasm = rnnImplementation('rnn-wasm', () => wasmBackend(), 'backend-wasm (relaxed SIMD where available)');
-export const rnnWasm2 = rnnImplementation('rnn-wasm-2threads', () => wasmBackend({ threads: 2 }), 'backend-wasm 2 threads (plain SIMD)');
+export const rnnWasm2 = rnnImplementation(
+  'rnn-wasm-2threads',
+  () => wasmBackend({ threads: 2 }),
+  'backend-wasm 2 threads (relaxed SIMD where available)',
+);
