@@ -61,8 +61,7 @@ async function nodeWorker(start: Start): Promise<PoolWorker> {
   const ready = new Promise<void>((resolve, reject) => {
     worker.on('message', (m) => m === 'ready' && resolve());
     worker.on('error', reject);
-  });
-  worker.unref(); // an idle pool never keeps the process alive
+  }).then(() => void worker.unref()); // once started, an idle pool never keeps the process alive
   return { ready, terminate: () => void worker.terminate() };
 }
 
