@@ -25,7 +25,7 @@ describe('benchmark (quick mode)', () => {
     expect(markdown(report)).toContain('| W2 | rnn-js |');
     // GEMM throughput of every backend, positive and finite
     expect(new Set(report.gemm!.map((g) => g.impl))).toEqual(
-      new Set(['rnn-js', 'rnn-wasm', 'rnn-wasm-2threads', 'tfjs-cpu matMul', 'tfjs-wasm matMul']),
+      new Set(['rnn-js', 'rnn-wasm', 'rnn-wasm-simd', 'rnn-wasm-2threads', 'tfjs-cpu matMul', 'tfjs-wasm matMul']),
     );
     for (const g of report.gemm!) expect(Number.isFinite(g.gflops) && g.gflops > 0, `${g.impl} ${g.size}`).toBe(true);
     expect(markdown(report)).toContain('| GEMM GFLOP/s (m x k x n) | 32x320x1024 NN |');

@@ -52,11 +52,13 @@ export async function runGemm(quick: boolean, log?: (line: string) => void): Pro
     ? { warmup: 1, minSamples: 3, maxSamples: 3, budgetMs: 0 }
     : { warmup: 3, minSamples: 9, maxSamples: 30, budgetMs: 2_000 };
   const wasm = wasmBackend();
+  const wasmSimd = wasmBackend({ relaxedSimd: false });
   const wasm2 = wasmBackend({ threads: 2 });
-  await Promise.all([wasm.ready(), wasm2.ready()]);
+  await Promise.all([wasm.ready(), wasmSimd.ready(), wasm2.ready()]);
   const impls: Array<[string, () => Promise<Multiply>]> = [
     ['rnn-js', async () => onBackend(jsBackend())],
     ['rnn-wasm', async () => onBackend(wasm)],
+    ['rnn-wasm-simd', async () => onBackend(wasmSimd)],
     ['rnn-wasm-2threads', async () => onBackend(wasm2)],
     ...(['cpu', 'wasm'] as const).map((name): [string, () => Promise<Multiply>] => [
       `tfjs-${name} matMul`,
@@ -84,8 +86,7 @@ export async function runGemm(quick: boolean, log?: (line: string) => void): Pro
       }
     }
   } finally {
-    wasm.dispose();
-    wasm2.dispose();
+    for (const b of [wasm, wasmSimd, wasm2]) b.dispose();
   }
   return results;
 }

@@ -2,12 +2,14 @@
 // Prints the table, writes DIR/latest.json and DIR/latest.md (default tooling/bench/results), and with
 // --readme replaces the benchmark section of the root README with the Markdown table.
 // pnpm bench --render re-renders latest.md and the README section from latest.json without measuring.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { relaxedSimdSupported } from '@rnn/backend-wasm';
 import { type BenchReport, runBench } from './bench.js';
 import { brainJs } from './impls/brain.js';
-import { rnnJs, rnnWasm, rnnWasm2 } from './impls/rnn.js';
+import { rnnJs, rnnWasm, rnnWasm2, rnnWasmSimd } from './impls/rnn.js';
 import { rnnOnTfjs, tfjsImplementation } from './impls/tfjs.js';
 import type { Implementation } from './impls/types.js';
 import { markdown, textTable } from './report.js';
@@ -16,6 +18,7 @@ import { workloads } from './workloads.js';
 export const allImplementations = (): Implementation[] => [
   rnnJs,
   rnnWasm,
+  rnnWasmSimd,
   rnnWasm2,
   rnnOnTfjs('cpu'),
   rnnOnTfjs('wasm'),
@@ -48,7 +51,22 @@ export function updateReadme(report: BenchReport, readmePath = join(root, 'READM
   writeFileSync(readmePath, `${text.slice(0, a + README_START.length)}\n${markdown(report)}\n${text.slice(b)}`);
 }
 
+/**
+ * Node 20 (end of life since April 2026) ships relaxed SIMD behind a flag that Node 22+ and Chrome have on by
+ * default: re-run under the flag so the benchmark times what current engines run. rnn-wasm-simd still times
+ * the plain-SIMD fallback.
+ */
+function rerunWithRelaxedSimd(): boolean {
+  if (relaxedSimdSupported() || process.execArgv.includes('--experimental-wasm-relaxed-simd')) return false;
+  const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
+  process.exitCode = r.status ?? 1;
+  return true;
+}
+
 async function main(): Promise<void> {
+  if (rerunWithRelaxedSimd()) return;
   const out = option('out') ?? join(root, 'tooling', 'bench', 'results');
   if (process.argv.includes('--render')) {
     const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as BenchReport;

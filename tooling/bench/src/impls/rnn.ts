@@ -85,9 +85,11 @@ export function rnnImplementation(name: string, makeBackend: () => Backend | Pro
 }
 
 export const rnnJs = rnnImplementation('rnn-js', () => jsBackend(), 'backend-js');
-// relaxed SIMD when the engine has it (Chrome does; Node 20 only with --experimental-wasm-relaxed-simd:
-// `node --experimental-wasm-relaxed-simd tooling/bench/dist/run.js` times that build)
+// 'auto' picks relaxed SIMD (fused multiply-add) where the engine has it: Chrome 114+, Node 22+, and Node 20
+// under the --experimental-wasm-relaxed-simd flag that pnpm bench passes. rnn-wasm-simd times the plain-SIMD
+// fallback build for engines without it.
 export const rnnWasm = rnnImplementation('rnn-wasm', () => wasmBackend(), 'backend-wasm (relaxed SIMD where available)');
+export const rnnWasmSimd = rnnImplementation('rnn-wasm-simd', () => wasmBackend({ relaxedSimd: false }), 'backend-wasm (plain SIMD build)');
 export const rnnWasm2 = rnnImplementation(
   'rnn-wasm-2threads',
   () => wasmBackend({ threads: 2 }),
