@@ -14,7 +14,7 @@
 import type { Backend } from '../backend/contract.js';
 import type { CellFactory } from '../cells/index.js';
 import { CorruptModelError, RnnError } from '../errors.js';
-import { layerFromConfig } from '../layers/from-config.js';
+import { type LayerFactory, layerFromConfig } from '../layers/from-config.js';
 import { type LossConfig, lossFromConfig } from '../train/losses.js';
 import { Sequential } from '../train/model.js';
 import { type OptimizerConfig, optimizerFromConfig } from '../train/optimizers.js';
@@ -96,6 +96,8 @@ export function saveModelBytes(model: Sequential): Uint8Array {
 export interface LoadOptions {
   /** Factories for contributed cell kinds used in the file. */
   extraCells?: Readonly<Record<string, CellFactory>>;
+  /** Factories for contributed layer kinds used in the file, by the `kind` of their config. */
+  extraLayers?: Readonly<Record<string, LayerFactory>>;
 }
 
 const corrupt = (what: string, expected: string, received: unknown): CorruptModelError => new CorruptModelError(what, expected, received);
@@ -120,7 +122,7 @@ export function loadModelBytes(backend: Backend, bytes: Uint8Array, options: Loa
   if (bytes.length < HEADER + TRAILER) throw corrupt('file', `at least ${HEADER + TRAILER} bytes`, `${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = String.fromCharCode(...bytes.subarray(0, 8));
-  if (magic !== MAGIC) throw corrupt('file.magic', `"${MAGIC}" (an rnn model file)`, magic);
+  if (magic !== MAGIC) throw corrupt('file.magic', `"${MAGIC}" (an rnn model file)`, JSON.stringify(magic));
   const version = view.getUint32(8, true);
   if (version !== MODEL_FORMAT_VERSION) throw corrupt('file.version', `format version ${MODEL_FORMAT_VERSION}`, version);
   const m = view.getUint32(12, true);
@@ -170,7 +172,7 @@ export function loadModelBytes(backend: Backend, bytes: Uint8Array, options: Loa
   let model: Sequential | null = null;
   try {
     model = new Sequential(backend, {
-      layers: manifest.layers.map((c) => layerFromConfig(c, options.extraCells)),
+      layers: manifest.layers.map((c) => layerFromConfig(c, options.extraCells, options.extraLayers)),
       loss: lossFromConfig(manifest.loss),
       optimizer: optimizerFromConfig(manifest.optimizer?.config),
       seed: manifest.seed,
