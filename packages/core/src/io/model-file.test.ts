@@ -220,7 +220,7 @@ describe('native model format', () => {
     }
   });
 
-  it('property: random bytes, truncations, bit flips and manifest mutations give a model or a typed error', () => {
+  it('fuzz: random bytes, truncations, bit flips and manifest mutations give a model or a typed error', () => {
     const m = makeModel();
     const good = saveModelBytes(m);
     m.dispose();
