@@ -65,7 +65,7 @@ export { type BidirectionalLayer, type BidirectionalOptions, bidirectional, MERG
 export { type DenseOptions, dense } from './layers/dense.js';
 export { type DropoutControl, type DropoutOptions, dropout, dropoutMask } from './layers/dropout.js';
 export { type EmbeddingOptions, embedding } from './layers/embedding.js';
-export { layerFromConfig } from './layers/from-config.js';
+export { type LayerFactory, layerFromConfig } from './layers/from-config.js';
 export { createParameter, type ForwardOptions, type Layer, type LayerDef, type Parameter, releaseParameters } from './layers/layer.js';
 export { type RecurrentLayer, type RecurrentOptions, recurrent } from './layers/recurrent.js';
 export { type StackOptions, stackedRecurrent } from './layers/stack.js';

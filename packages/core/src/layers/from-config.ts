@@ -10,6 +10,9 @@ import { recurrent } from './recurrent.js';
 
 type Config = Record<string, unknown>;
 
+/** Rebuilds a contributed layer kind (one a package defines) from its toConfig() output. */
+export type LayerFactory = (config: Config) => LayerDef;
+
 function recurrentFromConfig(c: Config, extraCells: Readonly<Record<string, CellFactory>>) {
   return {
     cell: createCell(c.cell as never, extraCells),
@@ -21,7 +24,11 @@ function recurrentFromConfig(c: Config, extraCells: Readonly<Record<string, Cell
   };
 }
 
-export function layerFromConfig(c: Config, extraCells: Readonly<Record<string, CellFactory>> = {}): LayerDef {
+export function layerFromConfig(
+  c: Config,
+  extraCells: Readonly<Record<string, CellFactory>> = {},
+  extraLayers: Readonly<Record<string, LayerFactory>> = {},
+): LayerDef {
   if (typeof c !== 'object' || c === null) throw new InvalidArgumentError('layer config', 'an object', c);
   switch (c.kind) {
     case 'recurrent':
@@ -41,6 +48,7 @@ export function layerFromConfig(c: Config, extraCells: Readonly<Record<string, C
     case 'dropout':
       return dropout({ rate: c.rate as number });
     default:
+      if (typeof c.kind === 'string' && Object.hasOwn(extraLayers, c.kind)) return extraLayers[c.kind]!(c);
       throw new InvalidArgumentError('layer.kind', 'one of "recurrent", "bidirectional", "dense", "embedding", "dropout"', c.kind);
   }
 }

@@ -239,7 +239,7 @@ describe('bad configurations get typed errors naming the option', () => {
     [
       'zero layers',
       () => stackedRecurrent({ cell: (i) => lstm({ inputSize: i, hiddenSize: 2 }), inputSize: 2, numLayers: 0 }),
-      /stack.numLayers: expected a positive integer, received 0/,
+      /stackedRecurrent.numLayers: expected a positive integer, received 0/,
     ],
     [
       'padding index out of range',

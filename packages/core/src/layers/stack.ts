@@ -22,9 +22,9 @@ export interface StackOptions extends Omit<RecurrentOptions, 'cell' | 'returnSeq
 
 export function stackedRecurrent(options: StackOptions): LayerDef[] {
   const { cell, inputSize, numLayers, dropoutBetween, bidirectional: merge, returnSequences, ...rest } = options;
-  checkPositiveInt('stack.numLayers', numLayers);
-  checkPositiveInt('stack.inputSize', inputSize);
-  const between = checkRate('stack.dropoutBetween', dropoutBetween);
+  checkPositiveInt('stackedRecurrent.numLayers', numLayers);
+  checkPositiveInt('stackedRecurrent.inputSize', inputSize);
+  const between = checkRate('stackedRecurrent.dropoutBetween', dropoutBetween);
   const defs: LayerDef[] = [];
   let size = inputSize;
   for (let k = 0; k < numLayers; k++) {

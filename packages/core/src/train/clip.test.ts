@@ -35,8 +35,8 @@ describe('gradient clipping', () => {
 
   it('rejects a clip norm or value <= 0', () => {
     expect(() => clipGradNorm(b, [], 0)).toThrow(InvalidArgumentError);
-    expect(() => clipGradNorm(b, [], -1)).toThrow(/clipNorm: expected a finite number > 0, received -1/);
-    expect(() => clipGradValue(b, [], Number.NaN)).toThrow(/clipValue/);
+    expect(() => clipGradNorm(b, [], -1)).toThrow(/maxNorm: expected a finite number > 0, received -1/);
+    expect(() => clipGradValue(b, [], Number.NaN)).toThrow(/value: expected a finite number > 0, received NaN/);
   });
 
   it('a clipped BPTT gradient is the finite-difference gradient scaled by maxNorm / (norm + 1e-6)', () => {

@@ -15,7 +15,7 @@ export function globalGradNorm(b: Backend, params: readonly Parameter[]): number
  * coefficient maxNorm / (norm + 1e-6), applied only when below 1. Returns the norm before clipping.
  */
 export function clipGradNorm(b: Backend, params: readonly Parameter[], maxNorm: number): number {
-  checkPositiveNumber('clipNorm', maxNorm);
+  checkPositiveNumber('maxNorm', maxNorm);
   const norm = globalGradNorm(b, params);
   const coef = maxNorm / (norm + 1e-6);
   if (coef < 1) for (const p of params) b.scale(p.grad, coef, p.grad);
@@ -24,6 +24,6 @@ export function clipGradNorm(b: Backend, params: readonly Parameter[], maxNorm: 
 
 /** Clamps every gradient element to [-value, value]. */
 export function clipGradValue(b: Backend, params: readonly Parameter[], value: number): void {
-  checkPositiveNumber('clipValue', value);
+  checkPositiveNumber('value', value);
   for (const p of params) b.clip(p.grad, -value, value, p.grad);
 }

@@ -57,8 +57,10 @@ describe('CTC loss', () => {
   it('rejects bad targets, blank and lengths with typed errors', () => {
     expect(() => loss([0, 0, 0, 0], [1, 2, 2], [[2]])).toThrow(/a label in \[0, 1\], received 2/);
     expect(() => loss([0, 0, 0, 0], [1, 2, 2], [[0]])).toThrow(/a label other than the blank \(0\)/);
-    expect(() => loss([0, 0, 0, 0], [1, 2, 2], [[1]], { blank: 2 })).toThrow(/ctc.blank: expected a class index in \[0, 1\], received 2/);
-    expect(() => ctcLoss({ reduction: 'max' as never })).toThrow(/ctc.reduction/);
+    expect(() => loss([0, 0, 0, 0], [1, 2, 2], [[1]], { blank: 2 })).toThrow(
+      /ctcLoss.blank: expected a class index in \[0, 1\], received 2/,
+    );
+    expect(() => ctcLoss({ reduction: 'max' as never })).toThrow(/ctcLoss.reduction/);
   });
 
   it('gradient passes the finite-difference check through a bidirectional GRU with padded inputs', () => {

@@ -113,8 +113,8 @@ export function ctcSample(
 
 /** CTC over logits [B, T, C] (softmax inside). Targets: [B, Lmax] labels padded with -1. */
 export function ctcLoss(options: CtcOptions = {}): Loss {
-  const blank = checkNonNegativeInt('ctc.blank', options.blank ?? 0);
-  const reduction = checkOneOf('ctc.reduction', options.reduction ?? 'meanOverTargetLength', [
+  const blank = checkNonNegativeInt('ctcLoss.blank', options.blank ?? 0);
+  const reduction = checkOneOf('ctcLoss.reduction', options.reduction ?? 'meanOverTargetLength', [
     'mean',
     'sum',
     'meanOverTargetLength',
@@ -134,7 +134,7 @@ export function ctcLoss(options: CtcOptions = {}): Loss {
       if (prediction.shape.length !== 3)
         throw new ShapeError('prediction', 'rank 3 [batch, time, classes] logits', fmtShape(prediction.shape));
       const [B, T, C] = prediction.shape as [number, number, number];
-      if (blank >= C) throw new InvalidArgumentError('ctc.blank', `a class index in [0, ${C - 1}]`, blank);
+      if (blank >= C) throw new InvalidArgumentError('ctcLoss.blank', `a class index in [0, ${C - 1}]`, blank);
       if (target.shape.length !== 2 || target.shape[0] !== B)
         throw new ShapeError('y.shape', `[${B}, maxLabelLength]`, fmtShape(target.shape));
       const labels = targetLabels(target, C, blank);

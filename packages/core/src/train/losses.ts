@@ -54,9 +54,13 @@ export interface CrossEntropyLossOptions {
 
 /** Softmax cross-entropy over the last axis; targets are class indices with the prediction's leading shape. */
 export function softmaxCrossEntropy(options: CrossEntropyLossOptions = {}): Loss {
-  const weights = options.classWeights ? Float64Array.from(options.classWeights) : null;
+  const cw = options.classWeights;
+  if (cw !== undefined && (!Array.isArray(cw) || cw.length === 0 || cw.some((w) => typeof w !== 'number' || !Number.isFinite(w) || w < 0)))
+    throw new InvalidArgumentError('softmaxCrossEntropy.classWeights', 'a non-empty array of finite numbers >= 0', cw);
+  const weights = cw ? Float64Array.from(cw) : null;
   const ignoreIndex = options.ignoreIndex ?? null;
-  if (ignoreIndex !== null && !Number.isInteger(ignoreIndex)) throw new InvalidArgumentError('ignoreIndex', 'an integer', ignoreIndex);
+  if (ignoreIndex !== null && !Number.isInteger(ignoreIndex))
+    throw new InvalidArgumentError('softmaxCrossEntropy.ignoreIndex', 'an integer', ignoreIndex);
   const targetShape = (s: readonly number[]): number[] => s.slice(0, -1);
   const labelsOf = (target: HostTensor): Int32Array => {
     const labels = target.data instanceof Int32Array ? target.data : Int32Array.from(target.data as ArrayLike<number>);
