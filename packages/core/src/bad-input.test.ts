@@ -148,7 +148,7 @@ const cases: Case[] = [
   },
   {
     name: 'stack of zero layers',
-    call: () => stackedRecurrent({ cell: (i) => lstm({ inputSize: i, hiddenSize: 2 }), inputSize: 3, numLayers: 0 } as never),
+    call: () => stackedRecurrent({ cell: (i: number) => lstm({ inputSize: i, hiddenSize: 2 }), inputSize: 3, numLayers: 0 } as never),
     code: 'INVALID_ARGUMENT',
     argument: 'stackedRecurrent.numLayers',
     received: '0',
