@@ -1,0 +1,88 @@
+// End-to-end harness: builds the playground for production with its own vite.config.ts, serves the build
+// with the same static server as `pnpm start` (COOP/COEP headers), and drives Debian's Chromium through
+// playwright-core with the headless flags of tooling/config/browser.ts. A watchdog closes everything if a
+// test hangs, and closing is bounded so a stuck browser cannot hold the test run.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { CHROMIUM } from '../../../../tooling/config/browser.js';
+import { createStaticServer } from '../server/static.js';
+
+export interface Session {
+  page: Page;
+  url: string;
+  /** Console messages and page errors, for assertion messages. */
+  log: string[];
+  /** Every URL the page requested (to check that nothing leaves the local server). */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+const APP_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Builds the app into a temporary directory; returns its path. */
+export async function buildApp(): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), 'rnn-playground-'));
+  await build({ configFile: join(APP_ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
+  return out;
+}
+
+const listen = (server: Server): Promise<number> =>
+  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+
+const bounded = (p: Promise<unknown>, ms: number): Promise<unknown> =>
+  Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);
+
+/** Serves `dir` and opens it in headless Chromium. `watchdogMs` bounds the whole session. */
+export async function openApp(dir: string, watchdogMs: number): Promise<Session> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+  const server = createStaticServer(dir);
+  const port = await listen(server);
+  let browser: Browser | null = null;
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(watchdog);
+    if (browser) await bounded(browser.close(), 10_000);
+    server.closeAllConnections();
+    await bounded(new Promise((r) => server.close(r)), 5_000);
+  };
+  const watchdog = setTimeout(() => void close(), watchdogMs);
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--enable-unsafe-swiftshader',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      timeout: 30_000,
+    });
+    const page = await browser.newPage();
+    const log: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => log.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    page.setDefaultTimeout(60_000);
+    return { page, url: `http://127.0.0.1:${port}/`, log, requests, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+export function removeBuild(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,255 @@
+// End to end, in Debian's Chromium: the production build served with COOP/COEP like `pnpm start`.
+// No timing thresholds: responsiveness is shown by the page's own timer ticking while the worker trains.
+import { jsBackend } from '@rnn/backend-js';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { charModel, corpusBatch, unrollCharModel } from '../pages/unrolling/charlm.js';
+import type { CellKind } from '../training/cells.js';
+import { buildApp, openApp, removeBuild, type Session } from './harness.js';
+
+let dir = '';
+let s: Session;
+let page: Page;
+
+beforeAll(async () => {
+  dir = await buildApp();
+  s = await openApp(dir, 170_000);
+  page = s.page;
+  await page.goto(s.url);
+  await page.waitForSelector('.page[data-page="gradients"][data-ready="true"]');
+}, 90_000);
+
+afterAll(async () => {
+  await s?.close();
+  if (dir) removeBuild(dir);
+});
+
+const panelState = (p: Page): Promise<{ state: string; step: number }> =>
+  p.$eval('.training-panel', (el) => ({ state: el.getAttribute('data-state')!, step: Number(el.getAttribute('data-step')) }));
+
+const waitForState = (p: Page, states: string[]): Promise<unknown> =>
+  p.waitForFunction((want) => want.includes(document.querySelector('.training-panel')!.getAttribute('data-state')!), states);
+
+const waitForStep = (p: Page, atLeast: number): Promise<unknown> =>
+  p.waitForFunction((n) => Number(document.querySelector('.training-panel')!.getAttribute('data-step')) >= n, atLeast);
+
+/** The number of ticks of the page's heartbeat so far (see the first test). */
+const beats = (p: Page): Promise<number> => p.evaluate(() => (window as unknown as { beats: unknown[] }).beats.length);
+
+async function waitForBeats(p: Page, more: number): Promise<void> {
+  const target = (await beats(p)) + more;
+  await p.waitForFunction((n) => (window as unknown as { beats: unknown[] }).beats.length >= n, target);
+}
+
+describe('playground in Chromium', () => {
+  it('is cross-origin isolated, page and worker, and loads nothing from the network', async () => {
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.getAttribute('.isolation', 'data-isolated')).toBe('true');
+    const workers = page.workers();
+    expect(workers).toHaveLength(1); // the training worker, started by the shell
+    expect(await workers[0]!.evaluate(() => (self as unknown as { crossOriginIsolated: boolean }).crossOriginIsolated)).toBe(true);
+    // a heartbeat on the page's main thread for the responsiveness checks below: each animation frame
+    // records the training step the page shows at that moment
+    await page.evaluate(() => {
+      const w = window as unknown as { beats: number[] };
+      w.beats = [];
+      const tick = (): void => {
+        w.beats.push(Number(document.querySelector('.training-panel')?.getAttribute('data-step') ?? -1));
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await waitForBeats(page, 3);
+  });
+
+  it('trains in the worker while the page stays responsive; pause, resume and stop work', async () => {
+    await page.click('[data-preset="vanishing"]'); // T = 60
+    await page.fill('input[name="steps"]', '100000');
+    await page.selectOption('#backend', 'js');
+    const before = await beats(page);
+    await page.click('[data-action="train"]');
+    // while the worker trains, the main thread keeps drawing frames, and sees the step advance between them:
+    // frames at five different steps of one run (training on this thread would block them)
+    await page.waitForFunction(
+      (from) => new Set((window as unknown as { beats: number[] }).beats.slice(from).filter((step) => step > 0)).size >= 5,
+      before,
+    );
+    expect((await panelState(page)).state).toBe('running');
+
+    await page.click('[data-action="pause"]');
+    await waitForState(page, ['paused']);
+    const paused = await panelState(page);
+    await waitForBeats(page, 30); // the page keeps ticking, the step does not move
+    expect(await panelState(page)).toEqual(paused);
+    expect(await page.textContent('.training-panel .status')).toMatch(/^paused · step \d+ \/ 100000 · js-float32$/);
+
+    await page.click('[data-action="resume"]');
+    await waitForState(page, ['running']);
+    await waitForStep(page, paused.step + 5);
+
+    await page.click('[data-action="stop"]');
+    await waitForState(page, ['stopped']);
+    const stopped = await panelState(page);
+    await waitForBeats(page, 30);
+    expect(await panelState(page)).toEqual(stopped);
+    expect(stopped.step).toBeGreaterThan(paused.step);
+    expect(stopped.step).toBeLessThan(100000);
+    expect(await page.isDisabled('[data-action="stop"]')).toBe(true);
+  });
+
+  it('plots ||dL/dh_t|| for RNN, LSTM and GRU, with and without clipping, on a log axis', async () => {
+    for (const chart of ['unclipped', 'clipped']) {
+      const summary = JSON.parse((await page.getAttribute(`canvas[data-chart="${chart}"]`, 'data-summary'))!) as {
+        name: string;
+        points: number;
+      }[];
+      expect(summary.map((x) => [x.name, x.points])).toEqual([
+        ['RNN', 60],
+        ['LSTM', 60],
+        ['GRU', 60],
+      ]);
+    }
+    const loss = JSON.parse((await page.getAttribute('.training-panel canvas', 'data-summary'))!) as { name: string }[];
+    expect(loss.map((x) => x.name)).toEqual(['RNN', 'RNN + clip', 'LSTM', 'LSTM + clip', 'GRU', 'GRU + clip']);
+    expect(await page.$$eval('.grad-table tr[data-series]', (rows) => rows.length)).toBe(6);
+  });
+
+  it('trains on the backend chosen in the switcher', async () => {
+    await page.selectOption('#backend', 'wasm');
+    await page.fill('input[name="length"]', '10');
+    await page.fill('input[name="steps"]', '5');
+    await page.click('[data-action="train"]');
+    await waitForState(page, ['completed', 'failed']);
+    expect(await page.textContent('.training-panel .status')).toMatch(/^completed · step 5 \/ 5 · wasm-(relaxed-)?simd$/);
+    expect(await page.textContent('.training-panel .timing')).toMatch(/ms\/step/);
+  });
+
+  it('compares backends: the same model on js, wasm and tfjs, with measured ms/step', async () => {
+    await page.click('[data-action="compare"]');
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('.compare-table tr[data-backend]')].every((r) => r.getAttribute('data-status') !== 'pending'),
+      undefined,
+      { timeout: 120_000 },
+    );
+    const rows = await page.$$eval('.compare-table tr[data-backend]', (trs) =>
+      trs.map((tr) => ({
+        choice: tr.getAttribute('data-backend'),
+        status: tr.getAttribute('data-status'),
+        ms: Number(tr.getAttribute('data-ms-per-step')),
+        cells: [...tr.querySelectorAll('td')].map((td) => td.textContent),
+      })),
+    );
+    expect(rows.map((r) => r.choice)).toEqual(['js', 'wasm', 'wasm-threads', 'tfjs-webgl', 'tfjs-wasm', 'tfjs-cpu']);
+    const byChoice = Object.fromEntries(rows.map((r) => [r.choice, r]));
+    for (const choice of ['js', 'wasm', 'wasm-threads', 'tfjs-wasm', 'tfjs-cpu']) {
+      expect(byChoice[choice]!.status, byChoice[choice]!.cells.join(' | ')).toBe('ok');
+      expect(byChoice[choice]!.ms).toBeGreaterThan(0);
+    }
+    expect(byChoice.wasm!.cells[1]).toMatch(/^wasm-(relaxed-)?simd$/);
+    // a pool of Web Workers: the page is cross-origin isolated and the backend runs in the training worker
+    expect(byChoice['wasm-threads']!.cells[1]).toMatch(/^wasm-(relaxed-)?simd-threads$/);
+    expect(byChoice['tfjs-wasm']!.cells[1]).toBe('tfjs-wasm');
+    const webgl = byChoice['tfjs-webgl']!;
+    if (webgl.status === 'ok') expect(webgl.cells[1]).toBe('tfjs-webgl');
+    else {
+      // WebGL could not start here: the table must show tfjs's own reason
+      expect(webgl.cells[4]).toMatch(/^backend: expected a tfjs "webgl" backend that initialises here, received .+/);
+      console.warn(`tfjs-webgl unavailable in this Chromium: ${webgl.cells[4]}`);
+    }
+  });
+
+  describe('unrolling', () => {
+    /** What the page shows for each value of each step, from the diagram's data attributes. */
+    const shown = (p: Page): Promise<Record<string, number[]>> =>
+      p.$$eval('.unroll-diagram [data-vec]', (els) =>
+        Object.fromEntries(
+          els.map((el) => [`${el.getAttribute('data-vec')}@${el.getAttribute('data-t')}`, JSON.parse(el.getAttribute('data-values')!)]),
+        ),
+      );
+
+    const expected = (kind: CellKind, weights: Record<string, ArrayLike<number>>, text: string): Record<string, number[]> => {
+      const out: Record<string, number[]> = {};
+      unrollCharModel(jsBackend({ dtype: 'float64' }), kind, weights, text).forEach((step, t) => {
+        out[`x@${t}`] = step.x;
+        for (const [n, v] of Object.entries(step.prev)) out[`prev.${n}@${t}`] = v;
+        for (const [n, v] of Object.entries(step.gates)) out[`gate.${n}@${t}`] = v;
+        for (const [n, v] of Object.entries(step.next)) out[`next.${n}@${t}`] = v;
+        out[`y@${t}`] = step.y!;
+      });
+      return out;
+    };
+
+    const expectSame = (actual: Record<string, number[]>, want: Record<string, number[]>, digits: number): void => {
+      expect(Object.keys(actual).sort()).toEqual(Object.keys(want).sort());
+      for (const [key, values] of Object.entries(want)) {
+        expect(actual[key], key).toHaveLength(values.length);
+        values.forEach((v, i) => expect(actual[key]![i], `${key}[${i}]`).toBeCloseTo(v, digits));
+      }
+    };
+
+    it('renders the values a Node-side unroll of the same model computes, for each cell', async () => {
+      await page.goto(`${s.url}#/unrolling`);
+      await page.waitForSelector('.page[data-page="unrolling"][data-ready="true"]');
+      await page.fill('input[name="text"]', 'the c');
+      for (const kind of ['rnn', 'lstm', 'gru'] as const) {
+        await page.selectOption('select[name="cell"]', kind);
+        const marker = { rnn: 'next.h', lstm: 'gate.f', gru: 'gate.z' }[kind];
+        await page.waitForSelector(`.unroll-diagram [data-vec="${marker}"]`);
+        const model = charModel(jsBackend({ dtype: 'float64' }), kind, 1); // the page's initial weights: seed 1
+        expectSame(await shown(page), expected(kind, model.getWeights(), 'the c'), 12);
+        model.dispose();
+      }
+    });
+
+    it('steps forward and back through time', async () => {
+      const current = (): Promise<string | null> => page.getAttribute('.unroll-diagram', 'data-current');
+      await page.click('[data-action="first"]');
+      expect(await current()).toBe('0');
+      await page.click('[data-action="forward"]');
+      await page.click('[data-action="forward"]');
+      expect(await current()).toBe('2');
+      expect(await page.textContent('.step-label')).toBe('step 3 of 5');
+      expect(await page.$$eval('.unroll-diagram .step.future', (els) => els.map((e) => e.getAttribute('data-t')))).toEqual(['3', '4']);
+      await page.click('[data-action="back"]');
+      expect(await current()).toBe('1');
+      await page.click('[data-action="last"]');
+      expect(await current()).toBe('4');
+      await page.click('[data-action="forward"]'); // stays on the last step
+      expect(await current()).toBe('4');
+    });
+
+    it('after training in the worker, shows what the trained weights compute', async () => {
+      await page.selectOption('#backend', 'js');
+      await page.selectOption('select[name="cell"]', 'lstm');
+      await page.fill('input[name="steps"]', '20');
+      await page.click('[data-action="train"]');
+      await page.waitForSelector('.weights-note[data-weights="trained"]');
+      // the same 20 steps in Node on the same backend (js, float32) from the same seed
+      const model = charModel(jsBackend(), 'lstm', 1);
+      const batch = corpusBatch();
+      for (let i = 0; i < 20; i++) model.trainStep(batch);
+      expectSame(await shown(page), expected('lstm', model.getWeights(), 'the c'), 6);
+      model.dispose();
+    });
+
+    it('names the bad character or seed instead of drawing', async () => {
+      await page.fill('input[name="text"]', 'thz');
+      expect(await page.textContent('.page p.error')).toMatch(/^text\[2\]: expected one of the characters ".+", received "z"$/);
+      expect(await page.$('.unroll-diagram')).toBeNull();
+      await page.fill('input[name="text"]', 'the');
+      await page.fill('input[name="seed"]', '-1');
+      await page.dispatchEvent('input[name="seed"]', 'change');
+      expect(await page.textContent('.page p.error')).toBe('seed: expected a non-negative integer, received -1');
+      await page.fill('input[name="seed"]', '2');
+      await page.dispatchEvent('input[name="seed"]', 'change');
+      expect(await page.isHidden('.page p.error')).toBe(true);
+      expect(await page.$$('.unroll-diagram .step')).toHaveLength(3);
+    });
+  });
+
+  it('made every request to the local server', () => {
+    const foreign = s.requests.filter((url) => !url.startsWith(s.url) && !url.startsWith('blob:') && !url.startsWith('data:'));
+    expect(foreign).toEqual([]);
+    expect(s.log.filter((line) => line.startsWith('pageerror'))).toEqual([]);
+  });
+});

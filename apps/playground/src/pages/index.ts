@@ -1,0 +1,18 @@
+// The page registry: one entry per page, in navigation order (the first is the home page). A new page is a
+// folder with a `page.ts` exporting a Page (and a `task.ts` for the worker, registered in training/tasks.ts).
+import type { PageEntry } from '../shell/page.js';
+
+export const pages: readonly PageEntry[] = [
+  {
+    id: 'gradients',
+    title: 'Gradients through time',
+    summary: 'Vanishing and exploding gradients: ‖∂L/∂h_t‖ against t for RNN, LSTM and GRU, with and without clipping.',
+    load: () => import('./gradients/page.js').then((m) => m.gradientsPage),
+  },
+  {
+    id: 'unrolling',
+    title: 'Unrolling',
+    summary: 'An RNN, LSTM or GRU cell unrolled over a few characters, with the real values flowing through it.',
+    load: () => import('./unrolling/page.js').then((m) => m.unrollingPage),
+  },
+];

@@ -1,0 +1,24 @@
+// The contract of a training task: what a page asks the worker to run. A task builds its models on the
+// backend it is given, validates its parameters with typed errors, and trains one step per call.
+import type { Backend } from '@rnn/core';
+
+export interface StepReport {
+  /** Loss of each model the task trains, by series name (a single model: `{ loss }`). */
+  loss: Record<string, number>;
+  /** Anything else the page draws (structured-cloneable: numbers, typed arrays, plain objects). */
+  payload?: unknown;
+}
+
+export interface TaskRun {
+  /** Facts shown when the job starts (model size, parameter count, ...). */
+  readonly info: Record<string, unknown>;
+  step(): StepReport;
+  /** Sent with the `done` event, whether the job completed or was stopped (e.g. the trained weights). */
+  result?(): unknown;
+  dispose(): void;
+}
+
+export interface TaskDefinition {
+  readonly name: string;
+  create(backend: Backend, params: Readonly<Record<string, unknown>>): TaskRun;
+}
