@@ -258,6 +258,17 @@ const cases: Case[] = [
     received: '6',
   },
   {
+    name: 'carrying state into a different batch size',
+    call: () => {
+      const m = model();
+      m.predict(x(2));
+      return m.predict(x(3), { carryState: true });
+    },
+    code: 'SHAPE_MISMATCH',
+    argument: 'x.shape[0]',
+    received: '3',
+  },
+  {
     name: 'truncateAt 0',
     call: () => model().trainStep({ x: x(), y: y() }, { truncateAt: 0 }),
     code: 'INVALID_ARGUMENT',

@@ -111,7 +111,14 @@ function buildRecurrent(backend: Backend, rng: Rng, name: string, options: Recur
 
   /** Fills the initial state from an explicit one, the carried one, or zeros. */
   const startState = (B: number, carry: boolean, out: readonly Tensor[]): void => {
-    const src = initial ?? (carry && carried && carried[0]!.shape[0] === B ? carried : null);
+    // A carried state is never dropped silently: a new batch size needs resetStates() first.
+    if (!initial && carry && carried && carried[0]!.shape[0] !== B)
+      throw new ShapeError(
+        'x.shape[0]',
+        `${carried[0]!.shape[0]} sequences, the batch size of the carried state (call resetStates() to start a new batch size)`,
+        B,
+      );
+    const src = initial ?? (carry && carried ? carried : null);
     initial = null;
     out.forEach((t, k) => {
       if (!src) return backend.fill(t, 0);
