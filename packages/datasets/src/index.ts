@@ -26,3 +26,7 @@ export function loadFsddMfcc(): DigitRecording[] {
     return { digit, frames, features: all.slice(offset * 13, (offset + frames) * 13) };
   });
 }
+
+export * from './ner-translation.js';
+export * from './text.js';
+export * from './timeseries.js';
