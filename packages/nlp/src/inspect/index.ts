@@ -1,0 +1,1 @@
+export { type Inspection, type InspectOptions, inspect, type LayerActivations } from './inspect.js';
