@@ -52,3 +52,13 @@ export function runnableBlocks(file: string, text: string): RunnableBlock[] {
 export function allRunnableBlocks(root = repoRoot): RunnableBlock[] {
   return documentationFiles(root).flatMap((f) => runnableBlocks(f, readFileSync(join(root, f), 'utf8')));
 }
+
+/** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
+export function slug(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[`*_]/g, '')
+    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .replace(/\s/g, '-');
+}
