@@ -5,6 +5,7 @@ import { wasmBackend } from '@rnn/backend-wasm';
 import { adam, type Backend, bidirectional, dense, gru, lstm, Rng, recurrent, Sequential, softmaxCrossEntropy } from '@rnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { CharTokenizer, LanguageModel } from '@rnn/nlp';
 import { describe, expect, it } from 'vitest';
 
 const STEPS = Number(process.env.RNN_SOAK_STEPS ?? 1000); // a multiple of 20: the soak ends where warm-up did
@@ -62,6 +63,46 @@ describe(`leak soak (${STEPS} steps)`, () => {
     expect(after.heapBytes).toBe(before.heapBytes);
     expect(after.tensors).toBe(before.tensors);
     model.dispose();
+    expect(backend.stats().tensors).toBe(0);
+  });
+
+  // Streaming generation, as a chat-like UI runs it: one token per predict call with carried state.
+  const TOKENS = Number(process.env.RNN_SOAK_TOKENS ?? 10_000);
+  const generator = (backend: Backend): LanguageModel =>
+    LanguageModel.create(backend, {
+      tokenizer: CharTokenizer.train('to be or not to be, that is the question'),
+      hiddenSize: 16,
+      embeddingSize: 8,
+    });
+  const stream = async (lm: LanguageModel, tokens: number): Promise<number> => {
+    let n = 0;
+    for await (const _ of lm.stream({ maxTokens: tokens, temperature: 0.8, seed: 3, stopAtEos: false })) n++;
+    return n;
+  };
+
+  it(`backend-tfjs: ${TOKENS} streamed tokens leave tf.memory() unchanged`, async () => {
+    await tf.setBackend('cpu');
+    const backend = tfjsBackend({ tf });
+    await backend.ready();
+    const lm = generator(backend);
+    await stream(lm, 50);
+    const before = tf.memory();
+    expect(await stream(lm, TOKENS)).toBe(TOKENS);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numBytes).toBe(before.numBytes);
+    lm.dispose();
+    expect(backend.stats().tensors).toBe(0);
+  });
+
+  it(`backend-wasm: ${TOKENS} streamed tokens do not grow the memory`, async () => {
+    const backend = wasmBackend({ relaxedSimd: false });
+    await backend.ready();
+    const lm = generator(backend);
+    await stream(lm, 50);
+    const before = backend.stats();
+    expect(await stream(lm, TOKENS)).toBe(TOKENS);
+    expect(backend.stats()).toEqual(before);
+    lm.dispose();
     expect(backend.stats().tensors).toBe(0);
   });
 });
