@@ -49,7 +49,7 @@ export function readBundle(bytes: Uint8Array, kind: string): { manifest: Record<
     throw new CorruptModelError('file', `at least ${HEADER + TRAILER} bytes`, raw(`${bytes.length} bytes`));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = String.fromCharCode(...bytes.subarray(0, 8));
-  if (magic !== MAGIC) throw new CorruptModelError('file.magic', `"${MAGIC}" (an @rnn/timeseries file)`, magic);
+  if (magic !== MAGIC) throw new CorruptModelError('file.magic', `"${MAGIC}" (an @rnn/timeseries file)`, JSON.stringify(magic));
   const version = view.getUint32(8, true);
   if (version !== BUNDLE_VERSION) throw new CorruptModelError('file.version', `format version ${BUNDLE_VERSION}`, version);
   const m = view.getUint32(12, true);
