@@ -17,8 +17,6 @@ import {
   lstm,
   meanSquaredError,
   Rng,
-  RnnError,
-  type RnnErrorCode,
   recurrent,
   Sequential,
   sgd,
