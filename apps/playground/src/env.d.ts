@@ -3,3 +3,9 @@ declare module '*?url' {
   const url: string;
   export default url;
 }
+
+// Vite's raw imports: `import text from './corpus.txt?raw'` gives the file's text, bundled into the importing chunk.
+declare module '*?raw' {
+  const text: string;
+  export default text;
+}

@@ -1,8 +1,14 @@
 // End to end, in Debian's Chromium: the production build served with COOP/COEP like `pnpm start`.
 // No timing thresholds: responsiveness is shown by the page's own timer ticking while the worker trains.
 import { jsBackend } from '@rnn/backend-js';
+import { EntityTagger, LanguageModel, TextClassifier } from '@rnn/nlp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nerTask, type TrainedTagger } from '../pages/classify/ner-task.js';
+import { sentimentTask, type TrainedSentiment } from '../pages/classify/task.js';
+import { splitTokens } from '../pages/classify/tokens.js';
+import type { TrainedLm } from '../pages/text/corpus.js';
+import { textTask } from '../pages/text/task.js';
 import { charModel, corpusBatch, unrollCharModel } from '../pages/unrolling/charlm.js';
 import type { CellKind } from '../training/cells.js';
 import { buildApp, openApp, removeBuild, type Session } from './harness.js';
@@ -244,6 +250,151 @@ describe('playground in Chromium', () => {
       await page.dispatchEvent('input[name="seed"]', 'change');
       expect(await page.isHidden('.page p.error')).toBe(true);
       expect(await page.$$('.unroll-diagram .step')).toHaveLength(3);
+    });
+  });
+
+  describe('text generation and inside the network', () => {
+    const TRAIN = { hiddenSize: '16', embeddingSize: '8', sequenceLength: '16', batchSize: '8', steps: '25' };
+    let lm: LanguageModel;
+
+    beforeAll(() => {
+      // the worker's job, run in Node on the same backend (js, float32) with the same settings and seed
+      const run = textTask.create(jsBackend(), {
+        corpus: 'shakespeare',
+        cell: 'lstm',
+        hiddenSize: 16,
+        embeddingSize: 8,
+        sequenceLength: 16,
+        batchSize: 8,
+        lr: 0.01,
+        seed: 1,
+      });
+      for (let i = 0; i < 25; i++) run.step();
+      lm = LanguageModel.load(jsBackend(), (run.result!() as TrainedLm).files);
+      run.dispose();
+    });
+    afterAll(() => lm?.dispose());
+
+    it('trains a character LSTM on Tiny Shakespeare in the worker and streams what it generates', async () => {
+      await page.goto(`${s.url}#/text`);
+      await page.waitForSelector('.page[data-page="text"][data-ready="true"]');
+      await page.selectOption('#backend', 'js');
+      for (const [name, value] of Object.entries(TRAIN)) await page.fill(`input[name="${name}"]`, value);
+      await page.click('[data-action="train"]');
+      await page.waitForSelector('.model-note[data-model="trained"]');
+      expect(await panelState(page)).toEqual({ state: 'completed', step: 25 });
+      expect(await page.textContent('.model-note')).toMatch(
+        /^Model: LSTM with 16 units, \d+ characters, .* trained 25 steps on Tiny Shakespeare/,
+      );
+      await page.fill('input[name="maxTokens"]', '60');
+      await page.fill('input[name="temperature"]', '0.8');
+      await page.fill('input[name="topK"]', '10');
+      await page.click('[data-action="generate"]');
+      await page.waitForSelector('pre.generated[data-state="done"]');
+      expect(await page.getAttribute('pre.generated', 'data-tokens')).toBe('60');
+      const want = lm.generate({ prompt: 'ROMEO:\n', temperature: 0.8, topK: 10, maxTokens: 60, seed: 1 });
+      expect(await page.textContent('pre.generated')).toBe(`ROMEO:\n${want}`); // the same model, the same draws
+    });
+
+    it('names a bad sampling setting instead of generating', async () => {
+      await page.fill('input[name="temperature"]', '-1');
+      await page.click('[data-action="generate"]');
+      await page.waitForSelector('pre.generated[data-state="done"]');
+      expect(await page.textContent('.page p.error')).toMatch(/^sampling\.temperature: expected a finite number > 0 .*, received -1$/);
+    });
+
+    it('colours the text by a unit of the model trained on the text page, with the values inspect computes', async () => {
+      await page.goto(`${s.url}#/inside`);
+      await page.waitForSelector('.page[data-page="inside"][data-ready="true"]');
+      await page.waitForSelector('.model-note[data-model="trained"]'); // the model from the text page, not retrained
+      await page.selectOption('select[name="quantity"]', 'gate:f');
+      await page.fill('input[name="unit"]', '3');
+      await page.waitForSelector('.coloured-text[data-unit="3"][data-quantity="gate:f"]');
+      const text = await page.inputValue('textarea[name="text"]');
+      const want = lm.inspect(text).layers[0]!.gates.f!.map((row) => row[3]!);
+      const shown = await page.$$eval('.coloured-text span', (els) => els.map((e) => Number(e.getAttribute('data-value'))));
+      expect(shown).toHaveLength([...text].length);
+      shown.forEach((v, t) => expect(v, `t=${t}`).toBeCloseTo(want[t]!, 5));
+      expect(await page.$$eval('select[name="quantity"] option', (els) => els.map((e) => e.getAttribute('value')))).toEqual([
+        'hidden',
+        'cell',
+        'gate:i',
+        'gate:f',
+        'gate:g',
+        'gate:o',
+      ]);
+      const size = await page.$eval('canvas.heatmap', (c) => [c.style.width, c.style.height]);
+      expect(size).toEqual([`${[...text].length * 7}px`, `${16 * 4}px`]); // one column per character, one row per unit
+      await page.fill('input[name="unit"]', '16');
+      expect(await page.textContent('.page p.error')).toBe('unit: expected an integer in [0, 15], received "16"');
+    });
+
+    it('trains another model there: a simple RNN has only its hidden state to show', async () => {
+      await page.selectOption('select[name="cell"]', 'rnn');
+      await page.fill('input[name="hiddenSize"]', '8');
+      await page.fill('input[name="steps"]', '5');
+      await page.fill('input[name="unit"]', '0');
+      await page.click('[data-action="train"]');
+      await page.waitForFunction(() => document.querySelector('.model-note')?.textContent?.startsWith('Model: RNN with 8 units'));
+      expect(await page.$$eval('select[name="quantity"] option', (els) => els.map((e) => e.getAttribute('value')))).toEqual(['hidden']);
+      const values = await page.$$eval('.coloured-text span', (els) => els.map((e) => Number(e.getAttribute('data-value'))));
+      expect(values.length).toBeGreaterThan(0);
+      for (const v of values) expect(Math.abs(v)).toBeLessThan(1); // tanh
+      expect(await page.$$('.top-units .unit-link')).toHaveLength(8);
+    });
+  });
+
+  describe('classification and tagging', () => {
+    const SENTENCE = 'The battery lasts all day and the screen is gorgeous.';
+    const NER_SENTENCE = 'Maria flew from Boston to Paris with Air France on Monday .';
+
+    it('trains the sentiment classifier in the worker and classifies a typed sentence as Node does', async () => {
+      await page.goto(`${s.url}#/classify`);
+      await page.waitForSelector('.page[data-page="classify"][data-ready="true"]');
+      await page.selectOption('#backend', 'js');
+      await page.fill('input[name="hiddenSize"]', '8');
+      await page.fill('input[name="embeddingSize"]', '8');
+      await page.fill('input[name="steps"]', '40');
+      await page.click('.training-panel:not(.ner-panel) [data-action="train"]');
+      await page.waitForSelector('.model-note[data-model="trained"]');
+      const accuracy = Number(await page.getAttribute('.model-note', 'data-accuracy'));
+      expect(accuracy).toBeGreaterThan(0.4);
+      expect(accuracy).toBeLessThanOrEqual(1);
+      // the same job in Node on the same backend (js, float32) and seed
+      const run = sentimentTask.create(jsBackend(), { cell: 'gru', hiddenSize: 8, embeddingSize: 8 });
+      for (let i = 0; i < 40; i++) run.step();
+      const trained = run.result!() as TrainedSentiment;
+      run.dispose();
+      expect(accuracy).toBeCloseTo(trained.accuracy, 10);
+      const clf = TextClassifier.load(jsBackend(), trained.files);
+      await page.fill('input[name="sentence"]', SENTENCE);
+      const want = clf.classify([SENTENCE])[0]!;
+      const shown = await page.$$eval('.verdict .bar-row', (els) =>
+        els.map((e) => [e.getAttribute('data-label'), Number(e.getAttribute('data-probability'))] as const),
+      );
+      expect(shown.map(([label]) => label)).toEqual(['negative', 'positive']);
+      shown.forEach(([, p], i) => expect(p).toBeCloseTo(want.probabilities[i]!, 5));
+      expect(await page.getAttribute('.verdict', 'data-label')).toBe(want.label);
+      clf.dispose();
+      await page.fill('input[name="sentence"]', '');
+      expect(await page.textContent('.page p.error:not(.ner-error)')).toMatch(/^texts\[0\]: expected/);
+    });
+
+    it('trains the entity tagger in the worker and tags a typed sentence as Node does', async () => {
+      await page.fill('input[name="nerHiddenSize"]', '8');
+      await page.fill('input[name="nerSteps"]', '4');
+      await page.click('.ner-panel [data-action="train"]');
+      await page.waitForSelector('.ner-note[data-model="trained"]');
+      const run = nerTask.create(jsBackend(), { hiddenSize: 8 });
+      for (let i = 0; i < 4; i++) run.step();
+      const trained = run.result!() as TrainedTagger;
+      run.dispose();
+      expect(Number(await page.getAttribute('.ner-note', 'data-f1'))).toBeCloseTo(trained.f1, 10);
+      const tagger = EntityTagger.fromBytes(jsBackend(), trained.bytes);
+      await page.fill('input[name="nerSentence"]', NER_SENTENCE);
+      const tags = await page.$$eval('.tagged .token', (els) => els.map((e) => e.getAttribute('data-tag')));
+      expect(tags).toEqual(tagger.predict([splitTokens(NER_SENTENCE)])[0]);
+      tagger.dispose();
     });
   });
 

@@ -15,4 +15,23 @@ export const pages: readonly PageEntry[] = [
     summary: 'An RNN, LSTM or GRU cell unrolled over a few characters, with the real values flowing through it.',
     load: () => import('./unrolling/page.js').then((m) => m.unrollingPage),
   },
+  {
+    id: 'text',
+    title: 'Text generation',
+    summary:
+      'Train a character language model on Shakespeare, folk tunes or your text, then sample from it with temperature, top-k and top-p.',
+    load: () => import('./text/page.js').then((m) => m.textPage),
+  },
+  {
+    id: 'inside',
+    title: 'Inside the network',
+    summary: 'Colour a text by what one hidden unit, cell state or gate of a trained character model does at each character.',
+    load: () => import('./inside/page.js').then((m) => m.insidePage),
+  },
+  {
+    id: 'classify',
+    title: 'Classification',
+    summary: 'Train a sentiment classifier on review sentences in the worker, then type a sentence and see it classified.',
+    load: () => import('./classify/page.js').then((m) => m.classifyPage),
+  },
 ];

@@ -7,6 +7,9 @@ const TASKS: Readonly<Record<string, () => Promise<TaskDefinition>>> = {
   bench: () => import('../backends/bench-task.js').then((m) => m.benchTask),
   gradients: () => import('../pages/gradients/task.js').then((m) => m.gradientsTask),
   charlm: () => import('../pages/unrolling/task.js').then((m) => m.charTask),
+  sentiment: () => import('../pages/classify/task.js').then((m) => m.sentimentTask),
+  ner: () => import('../pages/classify/ner-task.js').then((m) => m.nerTask),
+  textlm: () => import('../pages/text/task.js').then((m) => m.textTask),
 };
 
 const TASK_NAMES = Object.keys(TASKS);
