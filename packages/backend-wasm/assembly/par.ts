@@ -8,6 +8,7 @@
 // caller then waits (atomic.wait on the done counter) until every worker has finished. Small GEMMs, and every
 // build without threads, run single-threaded.
 import { gemm, gemmRows } from './gemm';
+import { lstmBackStepRows, lstmStepRows } from './lstm';
 
 /** Below this many multiply-adds a GEMM is not split (waking a worker costs tens of microseconds). */
 const MIN_WORK: i64 = 1 << 19;
@@ -16,14 +17,21 @@ const MIN_WORK: i64 = 1 << 19;
 const GEN = 0;
 const DONE = 4;
 const STOP = 8;
+const KIND = 12;
 const ARGS = 16;
+
+// Job kinds. A step job runs one time step of a fused kernel on a block of batch rows: that block's rows of the
+// recurrent GEMM, then the gates of those rows (rows are independent, so the result does not depend on the split).
+const JOB_GEMM = 0;
+export const JOB_LSTM_STEP = 1;
+export const JOB_LSTM_BACK_STEP = 2;
 
 let ctrl: usize = 0;
 let nThreads: i32 = 1;
 
 /** Bytes of the control block parInit needs. */
 export function parControlBytes(): i32 {
-  return ARGS + 16 * 4;
+  return ARGS + 32 * 4;
 }
 
 export function parInit(control: usize, threads: i32): void {
@@ -41,6 +49,9 @@ function runSlice(id: i32): void {
   const m = load<i32>(p);
   const i0 = rowsStart(id, m, nThreads);
   const i1 = rowsStart(id + 1, m, nThreads);
+  const kind = load<i32>(ctrl + KIND);
+  if (kind == JOB_LSTM_STEP) return lstmStepRows(i0, i1, p);
+  if (kind == JOB_LSTM_BACK_STEP) return lstmBackStepRows(i0, i1, p);
   gemmRows(
     i0, i1, load<i32>(p, 4), load<i32>(p, 8),
     load<usize>(p, 12), load<i32>(p, 16), load<i32>(p, 20) != 0,
@@ -60,6 +71,7 @@ export function pgemm(
   if (ASC_FEATURE_THREADS) {
     if (nThreads > 1 && m >= 8 * nThreads && <i64>m * <i64>n * <i64>k >= MIN_WORK) {
       const p = ctrl + ARGS;
+      store<i32>(ctrl + KIND, JOB_GEMM);
       store<i32>(p, m);
       store<i32>(p, n, 4);
       store<i32>(p, k, 8);
@@ -88,6 +100,34 @@ export function pgemm(
     }
   }
   gemm(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, alpha, beta, bias);
+}
+
+/** Whether a job of m rows and `work` multiply-adds is split across the threads (threads build only). */
+export function splitsRows(m: i32, work: i64): bool {
+  return ASC_FEATURE_THREADS && nThreads > 1 && m >= 8 * nThreads && work >= MIN_WORK;
+}
+
+/** Where a step job's arguments go (after m, which runJob stores). */
+export function jobArgs(): usize {
+  return ctrl + ARGS;
+}
+
+/** Runs job `kind` over m rows on every thread; its arguments are already at jobArgs() + 4 on. */
+export function runJob(kind: i32, m: i32): void {
+  if (ASC_FEATURE_THREADS) {
+    store<i32>(ctrl + KIND, kind);
+    store<i32>(ctrl + ARGS, m);
+    atomic.store<i32>(ctrl + DONE, 0);
+    atomic.add<i32>(ctrl + GEN, 1); // publishes the arguments (sequentially consistent)
+    atomic.notify(ctrl + GEN, nThreads - 1);
+    runSlice(0);
+    const others = nThreads - 1;
+    for (;;) {
+      const d = atomic.load<i32>(ctrl + DONE);
+      if (d >= others) break;
+      atomic.wait<i32>(ctrl + DONE, d, -1);
+    }
+  }
 }
 
 /** A worker's life: wait for a new generation, run its rows, count itself done; return when stopped. */
