@@ -1,7 +1,7 @@
 // @rnn/core/testing: the float64 reference backend, finite-difference gradient checks and the backend
 // conformance suite that every backend runs.
 
-export { type BadInputCase, checkBadInput } from './bad-input.js';
+export { type BadInputCase, backendBadInputCases, checkBadInput } from './bad-input.js';
 export { assertClose, type ConformanceCase, type ConformanceOptions, conformanceCases, conformanceCells } from './conformance.js';
 export {
   type GradCheckEntry,

@@ -6,6 +6,7 @@ import { CorruptModelError, Rng } from '@rnn/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ITEM_SIZE,
   readSafetensors,
   SAFETENSORS_DTYPES,
   type Safetensors,
@@ -18,22 +19,6 @@ const RUNS = Number(process.env.RNN_FUZZ_RUNS ?? 300);
 if (!Number.isInteger(RUNS) || RUNS <= 0)
   throw new Error(`RNN_FUZZ_RUNS: expected a positive integer, received ${process.env.RNN_FUZZ_RUNS}`);
 const SEED = Number(process.env.RNN_FUZZ_SEED ?? 20240611); // fixed in CI: the unit test is deterministic
-
-const ITEM: Record<SafetensorsDType, number> = {
-  F64: 8,
-  I64: 8,
-  U64: 8,
-  F32: 4,
-  I32: 4,
-  U32: 4,
-  F16: 2,
-  BF16: 2,
-  I16: 2,
-  U16: 2,
-  I8: 1,
-  U8: 1,
-  BOOL: 1,
-};
 
 /** Valid values for a dtype, from a seeded stream. */
 function values(dtype: SafetensorsDType, n: number, seed: number): TensorInput['data'] {
@@ -155,7 +140,7 @@ describe(`safetensors reader under fuzzing (${RUNS} runs per property)`, () => {
               return new Set(
                 [...touched]
                   .filter((p) => p - dataStart >= data_offsets[0] && p - dataStart < data_offsets[1])
-                  .map((p) => Math.floor((p - dataStart - data_offsets[0]) / ITEM[dtype])),
+                  .map((p) => Math.floor((p - dataStart - data_offsets[0]) / ITEM_SIZE[dtype])),
               );
             };
             if ('error' in r) {

@@ -9,7 +9,7 @@ import { type JsonValue, parseStrictJson } from './json.js';
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL';
 
 /** Bytes per element; also the writer's order (largest first, so every tensor stays aligned). */
-const ITEM_SIZE: Readonly<Record<SafetensorsDType, number>> = {
+export const ITEM_SIZE: Readonly<Record<SafetensorsDType, number>> = {
   F64: 8,
   I64: 8,
   U64: 8,
