@@ -4,10 +4,15 @@ import { defineProject } from 'vitest/config';
 
 const conditions = ['source', 'module', 'node', 'development|production'];
 
-export function project(name: string, options: { testTimeout?: number } = {}) {
+export function project(name: string, options: { testTimeout?: number; globalSetup?: string } = {}) {
   return defineProject({
     resolve: { conditions },
     ssr: { resolve: { conditions, externalConditions: ['source'] } },
-    test: { name, include: ['src/**/*.test.ts'], testTimeout: options.testTimeout ?? 60_000 },
+    test: {
+      name,
+      include: ['src/**/*.test.ts'],
+      testTimeout: options.testTimeout ?? 60_000,
+      ...(options.globalSetup ? { globalSetup: options.globalSetup } : {}),
+    },
   });
 }

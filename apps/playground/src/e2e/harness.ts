@@ -1,8 +1,9 @@
-// End-to-end harness: builds the playground for production with its own vite.config.ts, serves the build
-// with the same static server as `pnpm start` (COOP/COEP headers), and drives Debian's Chromium through
-// playwright-core with the headless flags of tooling/config/browser.ts. A watchdog closes everything if a
-// test hangs, and closing is bounded so a stuck browser cannot hold the test run.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// End-to-end harness: builds the playground for production with its own vite.config.ts (once per run, in
+// global-setup.ts), serves the build with the same static server as `pnpm start` (COOP/COEP headers), and
+// drives Debian's Chromium through playwright-core with the headless flags of tooling/config/browser.ts. A
+// watchdog closes everything if a test hangs, and closing is bounded so a stuck browser cannot hold the run.
+// Screenshots go to .tmp/artifacts/playground at the repository root (CI keeps them as artifacts).
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,12 +18,17 @@ export interface Session {
   url: string;
   /** Console messages and page errors, for assertion messages. */
   log: string[];
+  /** The console errors and uncaught page errors logged so far. */
+  errors(): string[];
+  /** Saves a full-page screenshot as .tmp/artifacts/playground/<name>.png; returns its path. */
+  screenshot(name: string): Promise<string>;
   /** Every URL the page requested (to check that nothing leaves the local server). */
   requests: string[];
   close(): Promise<void>;
 }
 
 const APP_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ARTIFACTS = fileURLToPath(new URL('../../../../.tmp/artifacts/playground/', import.meta.url));
 
 /** Builds the app into a temporary directory; returns its path. */
 export async function buildApp(): Promise<string> {
@@ -76,7 +82,14 @@ export async function openApp(dir: string, watchdogMs: number): Promise<Session>
     page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
     page.on('request', (r) => requests.push(r.url()));
     page.setDefaultTimeout(60_000);
-    return { page, url: `http://127.0.0.1:${port}/`, log, requests, close };
+    const errors = (): string[] => log.filter((line) => line.startsWith('error: ') || line.startsWith('pageerror: '));
+    const screenshot = async (name: string): Promise<string> => {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const path = join(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    };
+    return { page, url: `http://127.0.0.1:${port}/`, log, errors, screenshot, requests, close };
   } catch (e) {
     await close();
     throw e;

@@ -3,7 +3,7 @@
 import { jsBackend } from '@rnn/backend-js';
 import { EntityTagger, LanguageModel, TextClassifier } from '@rnn/nlp';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { nerTask, type TrainedTagger } from '../pages/classify/ner-task.js';
 import { sentimentTask, type TrainedSentiment } from '../pages/classify/task.js';
 import { splitTokens } from '../pages/classify/tokens.js';
@@ -11,15 +11,13 @@ import type { TrainedLm } from '../pages/text/corpus.js';
 import { textTask } from '../pages/text/task.js';
 import { charModel, corpusBatch, unrollCharModel } from '../pages/unrolling/charlm.js';
 import type { CellKind } from '../training/cells.js';
-import { buildApp, openApp, removeBuild, type Session } from './harness.js';
+import { openApp, type Session } from './harness.js';
 
-let dir = '';
 let s: Session;
 let page: Page;
 
 beforeAll(async () => {
-  dir = await buildApp();
-  s = await openApp(dir, 170_000);
+  s = await openApp(inject('appDir'), 170_000);
   page = s.page;
   await page.goto(s.url);
   await page.waitForSelector('.page[data-page="gradients"][data-ready="true"]');
@@ -27,7 +25,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await s?.close();
-  if (dir) removeBuild(dir);
 });
 
 const panelState = (p: Page): Promise<{ state: string; step: number }> =>

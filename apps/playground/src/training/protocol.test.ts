@@ -22,8 +22,30 @@ const counter: TaskDefinition = {
   },
 };
 
+/** An asynchronous task (like one epoch of an async `fit`) that finishes on its own after `params.last` steps. */
+const epochs: TaskDefinition = {
+  name: 'epochs',
+  create(_backend, params) {
+    let n = 0;
+    return {
+      info: {},
+      step: async () => {
+        await new Promise((r) => setTimeout(r));
+        n++;
+        return { loss: { loss: n }, done: n === params.last };
+      },
+      result: () => ({ n }),
+      dispose: () => {},
+    };
+  },
+};
+
 const withCounter = (name: string): Promise<TaskDefinition> =>
-  name === 'counter' ? Promise.resolve(counter) : Promise.reject(new InvalidArgumentError('message.task', 'counter', name));
+  name === 'counter'
+    ? Promise.resolve(counter)
+    : name === 'epochs'
+      ? Promise.resolve(epochs)
+      : Promise.reject(new InvalidArgumentError('message.task', 'counter', name));
 
 /** Resolves once `predicate` holds, checking after every turn of the event loop (no wall-clock deadlines). */
 async function until(predicate: () => boolean, turns = 100_000): Promise<void> {
@@ -132,6 +154,15 @@ describe('job runner', () => {
       [3, 3, 1 / 3, { n: 3 }],
     ]);
     expect(progress.every((e) => e.type === 'progress' && e.stepMs >= 0)).toBe(true);
+  });
+
+  it('awaits asynchronous steps, and completes early when the task says it is done', async () => {
+    const { client, events } = wire({ loadTask: withCounter });
+    const early = await client.start({ task: 'epochs', backend: 'js', steps: 10, params: { last: 4 } }).done;
+    expect(early).toEqual({ reason: 'completed', steps: 4, result: { n: 4 } });
+    expect(events.filter((e) => e.type === 'progress').map((e) => (e.type === 'progress' ? e.loss.loss : 0))).toEqual([1, 2, 3, 4]);
+    const full = await client.start({ task: 'epochs', backend: 'js', steps: 3, params: { last: 99 } }).done;
+    expect(full).toEqual({ reason: 'completed', steps: 3, result: { n: 3 } });
   });
 
   it('measures step time with the injected clock, around the step only', async () => {

@@ -94,13 +94,14 @@ export class JobRunner {
     const { post, now, yieldToEvents } = this.deps;
     const job = command.job;
     let run: TaskRun | null = null;
+    let finished = false; // the task said it is done before its step budget
     try {
       const [definition, backend] = await Promise.all([this.deps.loadTask(command.task), this.deps.loadBackend(command.backend)]);
       if (!c.stop) {
         run = definition.create(backend, command.params);
         post({ type: 'started', job, backend: backend.name, totalSteps: command.steps, info: run.info });
       }
-      while (run && c.step < command.steps && !c.stop) {
+      while (run && c.step < command.steps && !c.stop && !finished) {
         if (c.paused) {
           post({ type: 'state', job, state: 'paused', step: c.step });
           await new Promise<void>((resolve) => {
@@ -112,13 +113,15 @@ export class JobRunner {
           continue;
         }
         const t0 = now();
-        const report = run.step();
+        const report = await run.step();
         const stepMs = now() - t0;
         c.step++;
         post({ type: 'progress', job, step: c.step, totalSteps: command.steps, loss: report.loss, stepMs, payload: report.payload });
+        if (report.done) finished = true;
         await yieldToEvents();
       }
-      post({ type: 'done', job, reason: c.step === command.steps ? 'completed' : 'stopped', steps: c.step, result: run?.result?.() });
+      const reason = c.step === command.steps || finished ? 'completed' : 'stopped';
+      post({ type: 'done', job, reason, steps: c.step, result: run?.result?.() });
     } catch (e) {
       post({ type: 'error', job, error: errorInfo(e) });
     } finally {

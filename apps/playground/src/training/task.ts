@@ -7,12 +7,15 @@ export interface StepReport {
   loss: Record<string, number>;
   /** Anything else the page draws (structured-cloneable: numbers, typed arrays, plain objects). */
   payload?: unknown;
+  /** The task finished before its step budget (e.g. early stopping): the job completes after this step. */
+  done?: boolean;
 }
 
 export interface TaskRun {
   /** Facts shown when the job starts (model size, parameter count, ...). */
   readonly info: Record<string, unknown>;
-  step(): StepReport;
+  /** One step; a task whose training is asynchronous (one epoch of an async `fit`) returns a promise. */
+  step(): StepReport | Promise<StepReport>;
   /** Sent with the `done` event, whether the job completed or was stopped (e.g. the trained weights). */
   result?(): unknown;
   dispose(): void;

@@ -1,0 +1,34 @@
+// Every page, freshly loaded in Chromium: it mounts without console errors, fits a phone-width screen without
+// horizontal scrolling, and leaves a screenshot (wide and narrow) in .tmp/artifacts/playground.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { pages } from '../pages/index.js';
+import { openApp, type Session } from './harness.js';
+
+let s: Session;
+
+beforeAll(async () => {
+  s = await openApp(inject('appDir'), 170_000);
+}, 60_000);
+
+afterAll(async () => {
+  await s?.close();
+});
+
+describe('every page in Chromium', () => {
+  for (const { id } of pages) {
+    it(`#/${id} loads without console errors and fits a narrow screen`, async () => {
+      const { page } = s;
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(`${s.url}#/${id}`);
+      await page.reload(); // a fresh document for each page, not a hash change inside the last one
+      await page.waitForSelector(`.page[data-page="${id}"][data-ready="true"]`);
+      expect(await page.$$('.page p.error:not([hidden])'), 'an error paragraph is visible').toHaveLength(0);
+      await s.screenshot(`page-${id}`);
+      await page.setViewportSize({ width: 390, height: 844 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      await s.screenshot(`page-${id}-narrow`);
+      expect(overflow, 'pixels of horizontal scrolling at 390 px').toBeLessThanOrEqual(0);
+      expect(s.errors()).toEqual([]);
+    });
+  }
+});
