@@ -3,12 +3,12 @@
 import { adam, dense, Rng, recurrent, Sequential, softmaxCrossEntropy } from '@rnn/core';
 import { CELL_KINDS, makeCell } from '../training/cells.js';
 import { checkKnown, intParam, oneOfParam } from '../training/params.js';
-import type { TaskDefinition } from '../training/task.js';
+import type { SyncTaskRun, TaskDefinition } from '../training/task.js';
 
 const FEATURES = 8;
 const CLASSES = 4;
 
-export const benchTask: TaskDefinition = {
+export const benchTask: TaskDefinition<SyncTaskRun> = {
   name: 'bench',
   create(backend, params) {
     checkKnown(params, ['cell', 'hiddenSize', 'length', 'batchSize']);

@@ -21,7 +21,12 @@ export interface TaskRun {
   dispose(): void;
 }
 
-export interface TaskDefinition {
+/** A run whose steps are synchronous (most tasks: one training step per call). */
+export interface SyncTaskRun extends TaskRun {
+  step(): StepReport;
+}
+
+export interface TaskDefinition<Run extends TaskRun = TaskRun> {
   readonly name: string;
-  create(backend: Backend, params: Readonly<Record<string, unknown>>): TaskRun;
+  create(backend: Backend, params: Readonly<Record<string, unknown>>): Run;
 }

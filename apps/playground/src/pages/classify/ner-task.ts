@@ -5,7 +5,7 @@ import { InvalidArgumentError, Rng } from '@rnn/core';
 import { EntityTagger, readConll, type TaggedSentence } from '@rnn/nlp';
 import uner from '../../../../../packages/datasets/data/uner-english-ewt/en_ewt-ud-dev.iob2?raw';
 import { checkKnown, intParam, numberParam } from '../../training/params.js';
-import type { TaskDefinition } from '../../training/task.js';
+import type { SyncTaskRun, TaskDefinition } from '../../training/task.js';
 
 export const NER_HELD_OUT = 200;
 
@@ -19,7 +19,7 @@ export interface TrainedTagger {
   tested: number;
 }
 
-export const nerTask: TaskDefinition = {
+export const nerTask: TaskDefinition<SyncTaskRun> = {
   name: 'ner',
   create(backend, params) {
     checkKnown(params, ['sentences', 'hiddenSize', 'batchSize', 'lr', 'seed']);

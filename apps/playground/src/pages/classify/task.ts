@@ -4,7 +4,7 @@
 import { Rng } from '@rnn/core';
 import { CLASSIFIER_CELLS, padBatch, TextClassifier, type TextClassifierFiles, WordTokenizer } from '@rnn/nlp';
 import { checkKnown, intParam, numberParam, oneOfParam } from '../../training/params.js';
-import type { TaskDefinition } from '../../training/task.js';
+import type { SyncTaskRun, TaskDefinition } from '../../training/task.js';
 import { bundledSentences } from './sentences.js';
 
 export const SENTIMENT_LABELS = ['negative', 'positive'] as const;
@@ -19,7 +19,7 @@ export interface TrainedSentiment {
   tested: number;
 }
 
-export const sentimentTask: TaskDefinition = {
+export const sentimentTask: TaskDefinition<SyncTaskRun> = {
   name: 'sentiment',
   create(backend, params) {
     checkKnown(params, ['cell', 'hiddenSize', 'embeddingSize', 'batchSize', 'lr', 'seed']);

@@ -4,7 +4,7 @@
 import { adam, type Backend, dense, lstm, orthogonal, Rng, recurrent, Sequential, softmaxCrossEntropy } from '@rnn/core';
 import { makeCell } from '../../training/cells.js';
 import { checkKnown, finiteParam, intParam, numberParam } from '../../training/params.js';
-import type { TaskDefinition } from '../../training/task.js';
+import type { SyncTaskRun, TaskDefinition } from '../../training/task.js';
 import { MEMORY_FEATURES, memoryBatch } from './memory.js';
 import { GRADIENT_SERIES, type GradientSeries, type GradientsPayload } from './series.js';
 
@@ -56,7 +56,7 @@ export function gradientModel(backend: Backend, series: GradientSeries, c: Gradi
   return model;
 }
 
-export const gradientsTask: TaskDefinition = {
+export const gradientsTask: TaskDefinition<SyncTaskRun> = {
   name: 'gradients',
   create(backend, params) {
     const config = gradientsConfig(params);

@@ -5,12 +5,12 @@ import { InvalidArgumentError, Rng } from '@rnn/core';
 import { CharTokenizer } from '@rnn/nlp';
 import { CELL_KINDS } from '../../training/cells.js';
 import { checkKnown, intParam, numberParam, oneOfParam } from '../../training/params.js';
-import type { TaskDefinition } from '../../training/task.js';
+import type { SyncTaskRun, TaskDefinition } from '../../training/task.js';
 import { BUNDLED_CORPORA } from './corpora.js';
 import { CORPUS_CHOICES, MAX_CUSTOM_TEXT, type TrainedLm } from './corpus.js';
 import { buildLanguageModel, randomWindows } from './lm.js';
 
-export const textTask: TaskDefinition = {
+export const textTask: TaskDefinition<SyncTaskRun> = {
   name: 'textlm',
   create(backend, params) {
     checkKnown(params, ['corpus', 'text', 'cell', 'hiddenSize', 'embeddingSize', 'sequenceLength', 'batchSize', 'lr', 'seed']);

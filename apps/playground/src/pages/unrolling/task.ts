@@ -2,10 +2,10 @@
 // back, so the page can step through what the trained cell computes.
 import { CELL_KINDS } from '../../training/cells.js';
 import { checkKnown, intParam, numberParam, oneOfParam } from '../../training/params.js';
-import type { TaskDefinition } from '../../training/task.js';
+import type { SyncTaskRun, TaskDefinition } from '../../training/task.js';
 import { charModel, corpusBatch } from './charlm.js';
 
-export const charTask: TaskDefinition = {
+export const charTask: TaskDefinition<SyncTaskRun> = {
   name: 'charlm',
   create(backend, params) {
     checkKnown(params, ['cell', 'seed', 'lr']);
