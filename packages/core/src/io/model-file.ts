@@ -219,7 +219,7 @@ export function loadModelBytes(backend: Backend, bytes: Uint8Array, options: Loa
 }
 
 /** Parameters a layer config implies (0 for contributed cells, which are checked against the table after building). */
-function parameterCount(c: Record<string, unknown>): number {
+export function parameterCount(c: Record<string, unknown>): number {
   const n = (v: unknown): number => {
     if (!Number.isInteger(v) || (v as number) <= 0 || (v as number) > 2 ** 31)
       throw corrupt(`layer config (${String(c?.kind)})`, 'positive integer sizes', v);

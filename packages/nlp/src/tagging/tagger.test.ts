@@ -3,7 +3,7 @@ import { CorruptModelError, InvalidArgumentError, Rng } from '@rnn/core';
 import { gradCheck } from '@rnn/core/testing';
 import { describe, expect, it } from 'vitest';
 import { MostFrequentTagger } from './baseline.js';
-import { writeBundle } from './bundle.js';
+import { writeBundle } from '../bundle.js';
 import { conllEval } from './conlleval.js';
 import { type TaggedSentence, toIob2 } from './iob.js';
 import { EntityTagger, normalizeWord, wordChars } from './tagger.js';

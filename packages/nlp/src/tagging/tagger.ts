@@ -19,7 +19,7 @@ import {
 } from '@rnn/core';
 import { padBatch, Vocabulary, type VocabularyJson } from '../text/index.js';
 import { lengthBuckets } from './buckets.js';
-import { readBundle, rebuild, restoreWeights, writeBundle } from './bundle.js';
+import { readBundle, rebuild, restoreWeights, writeBundle } from '../bundle.js';
 import { type ConllEvalResult, conllEval } from './conlleval.js';
 import { checkSentence, entitySpans, type ParsedTag, parseTag, type TaggedSentence } from './iob.js';
 import { wordCharEmbedding } from './word-char-embedding.js';

@@ -14,7 +14,7 @@ import {
 } from '@rnn/core';
 import type { Hypothesis } from '../lm/index.js';
 import { lengthBuckets } from '../tagging/buckets.js';
-import { readBundle, rebuild, restoreWeights, writeBundle } from '../tagging/bundle.js';
+import { readBundle, rebuild, restoreWeights, writeBundle } from '../bundle.js';
 import { padBatch, type Tokenizer, type TokenizerJson, tokenizerFromJSON, WordTokenizer } from '../text/index.js';
 import { type BleuOptions, type BleuScore, corpusBleu, referenceStreams } from './bleu.js';
 import { beamDecode, greedyDecode } from './decoding.js';
@@ -271,7 +271,7 @@ export class Translator {
     };
   }
 
-  /** The translator as bytes: configuration, both tokenizers and the weights (see tagging/bundle.ts). */
+  /** The translator as bytes: configuration, both tokenizers and the weights (see bundle.ts). */
   toBytes(): Uint8Array {
     return writeBundle(
       KIND,

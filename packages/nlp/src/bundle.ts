@@ -1,4 +1,4 @@
-// The file format of the NLP models (EntityTagger, Translator): a JSON manifest (model kind, configuration,
+// The file format of the NLP models (EntityTagger, Translator, LanguageModel, TextClassifier): a JSON manifest (model kind, configuration,
 // vocabularies) and the named weight tensors, in one byte string closed by a CRC-32, laid out like core's model
 // files:
 //   0   8  magic "RNNNLPMD"
