@@ -60,7 +60,15 @@ export {
 } from './errors.js';
 export { constant, gateConstants, glorotUniform, type Initializer, orthogonal, uniform, zeros } from './init/initializers.js';
 export { crc32 } from './io/crc32.js';
-export { type LoadOptions, loadModelBlob, loadModelBytes, MODEL_FORMAT_VERSION, saveModelBlob, saveModelBytes } from './io/model-file.js';
+export {
+  type LoadOptions,
+  loadModelBlob,
+  loadModelBytes,
+  MODEL_FORMAT_VERSION,
+  parameterCount as layerConfigParameterCount,
+  saveModelBlob,
+  saveModelBytes,
+} from './io/model-file.js';
 export { type BidirectionalLayer, type BidirectionalOptions, bidirectional, MERGE_MODES, type MergeMode } from './layers/bidirectional.js';
 export { type DenseOptions, dense } from './layers/dense.js';
 export { type DropoutControl, type DropoutOptions, dropout, dropoutMask } from './layers/dropout.js';
@@ -89,6 +97,7 @@ export {
 export {
   type Batch,
   type Evaluation,
+  type InputGradient,
   type Prediction,
   Sequential,
   type SequentialOptions,

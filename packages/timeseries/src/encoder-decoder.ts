@@ -124,7 +124,7 @@ export function encoderDecoder(options: EncoderDecoderOptions): LayerDef {
             backend.setStep(decX, t, tail);
           }
         }
-        const opts: ForwardOptions = { training: o.training, carryState: false, lengths: null };
+        const opts: ForwardOptions = { training: o.training, dropout: o.dropout, carryState: false, lengths: null };
         let h = encX;
         for (const layer of enc) h = layer.forward(h, opts);
         let d = decX;

@@ -44,7 +44,7 @@ export function dropout(options: DropoutOptions): LayerDef {
         params: [],
         outputShape: (s) => [...s],
         forward(x: Tensor, o: ForwardOptions): Tensor {
-          applied = o.training && rate > 0;
+          applied = o.training && o.dropout !== false && rate > 0;
           if (!applied) return x;
           const fresh = !frozen || !mask || mask.size !== x.size;
           mask = ws.get('mask', x.shape);

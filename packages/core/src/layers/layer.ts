@@ -14,6 +14,11 @@ export interface Parameter {
 export interface ForwardOptions {
   /** Training mode keeps what backward needs and applies dropout. */
   training: boolean;
+  /**
+   * Apply dropout in training mode (default true). False keeps what backward needs without dropping
+   * anything: gradients of the inference-mode function (input gradients, saliency).
+   */
+  dropout?: boolean;
   /** Start recurrent layers from their carried final state (truncated BPTT, streaming). */
   carryState?: boolean;
   /** Per-sample lengths of an end-padded batch (each in 1..T); padded steps neither change state nor gradients. */

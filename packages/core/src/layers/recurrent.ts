@@ -96,9 +96,9 @@ function buildRecurrent(backend: Backend, rng: Rng, name: string, options: Recur
   let states: Tensor[][] = [];
   let caches: Record<string, Tensor>[] = [];
 
-  const canFuse = (training: boolean): boolean =>
+  const canFuse = (dropping: boolean): boolean =>
     (options.useFused ?? true) &&
-    !(training && recurrentRate > 0) &&
+    !(dropping && recurrentRate > 0) &&
     cell.fused !== null &&
     backend.capabilities.fused.includes(cell.fused.kind) &&
     typeof backend.rnnForward === 'function';
@@ -153,6 +153,7 @@ function buildRecurrent(backend: Backend, rng: Rng, name: string, options: Recur
     lengths = o.lengths ? checkLengths('lengths', o.lengths, B, T) : null;
     if (lengths?.every((l) => l === T)) lengths = null;
     trained = o.training;
+    const dropping = o.training && o.dropout !== false;
 
     // The sequence as the cell reads it: reversed within each length, input dropout applied.
     let xs = x;
@@ -161,7 +162,7 @@ function buildRecurrent(backend: Backend, rng: Rng, name: string, options: Recur
       backend.reverseTime(x, lengths, xs);
     }
     inputMask = null;
-    if (o.training && inputRate > 0) {
+    if (dropping && inputRate > 0) {
       const mask = drawMask('mask.input', B, I, inputRate);
       const full = ws.get('mask.input.full', x.shape);
       for (let t = 0; t < T; t++) backend.setStep(full, t, mask);
@@ -170,7 +171,7 @@ function buildRecurrent(backend: Backend, rng: Rng, name: string, options: Recur
       inputMask = full;
       xs = dropped;
     }
-    recurrentMask = o.training && recurrentRate > 0 ? drawMask('mask.recurrent', B, H, recurrentRate) : null;
+    recurrentMask = dropping && recurrentRate > 0 ? drawMask('mask.recurrent', B, H, recurrentRate) : null;
     input = xs;
 
     const output = ws.get('output', [B, T, H]);
@@ -178,7 +179,7 @@ function buildRecurrent(backend: Backend, rng: Rng, name: string, options: Recur
     startState(B, stateful || (o.carryState ?? false), h0);
     if (reserve) backend.release(reserve);
     reserve = null;
-    fusedRun = canFuse(o.training);
+    fusedRun = canFuse(dropping);
     if (fusedRun) {
       finalState = cell.stateNames.map((n) => ws.get(`${n}@final`, [B, H]));
       reserve = backend.rnnForward!({

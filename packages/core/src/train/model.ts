@@ -52,6 +52,12 @@ export interface Prediction {
   shape: number[];
 }
 
+/** What `inputGradient` returns: the batch's mean loss and dLoss/dInput, shaped like the input. */
+export interface InputGradient {
+  loss: number;
+  gradient: Prediction;
+}
+
 export interface Evaluation {
   loss: number;
   /** Fraction of correct predictions, for classification losses. */
@@ -133,9 +139,9 @@ export class Sequential {
     return batch.lengths === undefined ? null : checkLengths('lengths', batch.lengths, batch.x.shape[0]!, batch.x.shape[1]!);
   }
 
-  private forward(x: Tensor, training: boolean, carryState: boolean, lengths: Int32Array | null): Tensor {
+  private forward(x: Tensor, training: boolean, carryState: boolean, lengths: Int32Array | null, dropout = true): Tensor {
     let h = x;
-    for (const layer of this.layers) h = layer.forward(h, { training, carryState, lengths });
+    for (const layer of this.layers) h = layer.forward(h, { training, dropout, carryState, lengths });
     return h;
   }
 
@@ -227,6 +233,31 @@ export class Sequential {
     let g: Tensor | null = dy;
     for (let i = this.layers.length - 1; i >= 0 && g; i--) g = this.layers[i]!.backward(g, i > 0);
     return loss;
+  }
+
+  /**
+   * The gradient of the mean loss with respect to the model's input, or to the input of layer `layer`
+   * (e.g. 1: the vectors an embedding produced, since token ids have no gradient): which input values the loss
+   * is most sensitive to (saliency), and for checks against other frameworks. The model is taken in inference
+   * mode (no dropout). Overwrites the parameter gradients.
+   */
+  inputGradient(batch: Batch, options: { layer?: number } = {}): InputGradient {
+    this.live();
+    checkHostTensor('x', batch?.x);
+    checkHostTensor('y', batch.y);
+    const k = options.layer ?? 0;
+    if (!Number.isInteger(k) || k < 0 || k >= this.layers.length)
+      throw new InvalidArgumentError('layer', `an integer in [0, ${this.layers.length - 1}] (a layer index)`, k);
+    for (const p of this.params) this.backend.fill(p.grad, 0);
+    const lengths = this.lengthsOf(batch);
+    const y = this.forward(this.upload(batch.x), true, false, lengths, false);
+    const dy = this.ws.get('dy', y.shape);
+    const loss = this.loss.compute(this.backend, y, batch.y, dy, this.ws, lengths);
+    let g: Tensor | null = dy;
+    for (let i = this.layers.length - 1; i >= k && g; i--) g = this.layers[i]!.backward(g, true);
+    if (!g)
+      throw new UnsupportedError('layer', `a layer whose input has a gradient (layer ${k}, "${this.layers[k]!.kind}", takes token ids)`, k);
+    return { loss, gradient: { data: this.backend.read(g), shape: [...g.shape] } };
   }
 
   private update(batch: Batch, carryState: boolean): StepResult {
