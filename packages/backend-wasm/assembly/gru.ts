@@ -1,9 +1,10 @@
-// Fused GRU over a whole sequence, both variants. Gate order z, r, n. Reserve row (b*T + t) holds
+// Fused GRU over a whole sequence, both variants (threads split each step by batch rows). Gate order z, r, n. Reserve row (b*T + t) holds
 // [z r n | ahn] for reset-after (ahn = h U_n + bh_n, the term the reset multiplies) and
 // [z r n | r*h] for reset-before (the reset hidden state that U_n multiplies), as backend-js.
 import { vact, vdact } from './math';
 import { sumRows, transpose } from './ops';
-import { pgemm } from './par';
+import { gemmRows } from './gemm';
+import { JOB_GRU_BACK_STEP, JOB_GRU_STEP, jobArgs, pgemm, runJob, splitsRows } from './par';
 import { addStepGrad, al, ldn, lengthOf, previousHidden, stateAtLength, stn } from './seq';
 import { madd } from './simd';
 
@@ -36,9 +37,80 @@ import { madd } from './simd';
   stn(o + k, madd(ldn(r + k, cnt), f32x4.sub(ldn(hp + k, cnt), n), n), cnt);
 }
 
-/** Scratch bytes gruForward needs besides the reserve: h U for one step [B, 3H]. */
+/** Scratch bytes gruForward needs besides the reserve: h U for one step [B, 2H or 3H] (row b at b * 3H). */
 export function gruForwardScratch(B: i32, H: i32): usize {
   return al(<usize>(B * 3 * H) * 4);
+}
+
+/**
+ * Step t for batch rows [b0, b1): their rows of the recurrent GEMM(s), then their gates. Every row's scratch
+ * (hu row b at b * 3H) belongs to it alone, so threads taking different rows never touch the same memory.
+ */
+function stepRows(
+  b0: i32, b1: i32, T: i32, t: i32, H: i32, act: i32, rec: i32, resetAfter: bool,
+  U: usize, recBias: usize, R: usize, out: usize, h0: usize, hu: usize, lens: usize,
+): void {
+  const G = 3 * H;
+  const L = 4 * H;
+  const Hb = <usize>H * 4;
+  const Lb = <usize>L * 4;
+  const Gb = <usize>G * 4;
+  // h_{t-1}: h0, or step t-1 of the output (rows T*H apart)
+  const hp = t == 0 ? h0 : out + <usize>(t - 1) * Hb;
+  const hpl = t == 0 ? H : T * H;
+  if (resetAfter) {
+    // all three blocks of h U + bh in one GEMM
+    gemmRows(b0, b1, G, H, hp, hpl, false, U, G, false, hu, G, 1, 0, recBias);
+    for (let b = b0; b < b1; b++) {
+      const row = <usize>(b * T + t);
+      const o = out + row * Hb;
+      if (t >= lengthOf(lens, b, T)) {
+        memory.fill(o, 0, Hb);
+        continue;
+      }
+      const r = R + row * Lb;
+      const q = hu + <usize>b * Gb;
+      const hpb = hp + <usize>b * <usize>hpl * 4;
+      let j = 0;
+      for (; j + 4 <= H; j += 4) gatesAfter(r, q, hpb, o, Hb, <usize>j * 4, 4, act, rec);
+      if (j < H) gatesAfter(r, q, hpb, o, Hb, <usize>j * 4, H - j, act, rec);
+    }
+  } else {
+    // reset before: z and r blocks first, then (r * h) U_n on the n block only
+    gemmRows(b0, b1, 2 * H, H, hp, hpl, false, U, G, false, hu, G, 1, 0, 0);
+    for (let b = b0; b < b1; b++) {
+      const r = R + <usize>(b * T + t) * Lb;
+      const q = hu + <usize>b * Gb;
+      const hpb = hp + <usize>b * <usize>hpl * 4;
+      let j = 0;
+      for (; j + 4 <= H; j += 4) gatesBefore1(r, q, hpb, Hb, <usize>j * 4, 4, rec);
+      if (j < H) gatesBefore1(r, q, hpb, Hb, <usize>j * 4, H - j, rec);
+    }
+    gemmRows(b0, b1, H, H, R + <usize>t * Lb + 3 * Hb, T * L, false, U + 2 * Hb, G, false, hu + 2 * Hb, G, 1, 0, 0);
+    for (let b = b0; b < b1; b++) {
+      const row = <usize>(b * T + t);
+      const o = out + row * Hb;
+      if (t >= lengthOf(lens, b, T)) {
+        memory.fill(o, 0, Hb);
+        continue;
+      }
+      const r = R + row * Lb;
+      const q = hu + <usize>b * Gb + 2 * Hb;
+      const hpb = hp + <usize>b * <usize>hpl * 4;
+      let j = 0;
+      for (; j + 4 <= H; j += 4) gatesBefore2(r, q, hpb, o, Hb, <usize>j * 4, 4, act);
+      if (j < H) gatesBefore2(r, q, hpb, o, Hb, <usize>j * 4, H - j, act);
+    }
+  }
+}
+
+/** A thread's share of a forward step; the arguments are in the job block p (see gruForward). */
+export function gruStepRows(b0: i32, b1: i32, p: usize): void {
+  stepRows(
+    b0, b1, load<i32>(p, 4), load<i32>(p, 8), load<i32>(p, 12), load<i32>(p, 16), load<i32>(p, 20), load<i32>(p, 24) != 0,
+    load<usize>(p, 28), load<usize>(p, 32), load<usize>(p, 36), load<usize>(p, 40), load<usize>(p, 44), load<usize>(p, 48),
+    load<usize>(p, 52),
+  );
 }
 
 export function gruForward(
@@ -48,59 +120,26 @@ export function gruForward(
 ): void {
   const G = 3 * H;
   const L = 4 * H;
-  const Hb = <usize>H * 4;
-  const Lb = <usize>L * 4;
-  const Gb = <usize>G * 4;
-  const hu = ws;
   pgemm(B * T, G, I, x, I, false, W, G, false, R, L, 1, 0, bias);
+  const split = splitsRows(B, <i64>B * <i64>G * <i64>H);
   for (let t = 0; t < T; t++) {
-    // h_{t-1}: h0, or step t-1 of the output (rows T*H apart)
-    const hp = t == 0 ? h0 : out + <usize>(t - 1) * Hb;
-    const hpl = t == 0 ? H : T * H;
-    if (resetAfter) {
-      // all three blocks of h U + bh in one GEMM
-      pgemm(B, G, H, hp, hpl, false, U, G, false, hu, G, 1, 0, recBias);
-      for (let b = 0; b < B; b++) {
-        const row = <usize>(b * T + t);
-        const o = out + row * Hb;
-        if (t >= lengthOf(lens, b, T)) {
-          memory.fill(o, 0, Hb);
-          continue;
-        }
-        const r = R + row * Lb;
-        const q = hu + <usize>b * Gb;
-        const hpb = hp + <usize>b * <usize>hpl * 4;
-        let j = 0;
-        for (; j + 4 <= H; j += 4) gatesAfter(r, q, hpb, o, Hb, <usize>j * 4, 4, act, rec);
-        if (j < H) gatesAfter(r, q, hpb, o, Hb, <usize>j * 4, H - j, act, rec);
-      }
-    } else {
-      // reset before: z and r blocks first, then (r * h) U_n on the n block only
-      pgemm(B, 2 * H, H, hp, hpl, false, U, G, false, hu, 2 * H, 1, 0, 0);
-      for (let b = 0; b < B; b++) {
-        const r = R + <usize>(b * T + t) * Lb;
-        const q = hu + <usize>b * 2 * Hb;
-        const hpb = hp + <usize>b * <usize>hpl * 4;
-        let j = 0;
-        for (; j + 4 <= H; j += 4) gatesBefore1(r, q, hpb, Hb, <usize>j * 4, 4, rec);
-        if (j < H) gatesBefore1(r, q, hpb, Hb, <usize>j * 4, H - j, rec);
-      }
-      pgemm(B, H, H, R + <usize>t * Lb + 3 * Hb, T * L, false, U + 2 * Hb, G, false, hu, H, 1, 0, 0);
-      for (let b = 0; b < B; b++) {
-        const row = <usize>(b * T + t);
-        const o = out + row * Hb;
-        if (t >= lengthOf(lens, b, T)) {
-          memory.fill(o, 0, Hb);
-          continue;
-        }
-        const r = R + row * Lb;
-        const q = hu + <usize>b * Hb;
-        const hpb = hp + <usize>b * <usize>hpl * 4;
-        let j = 0;
-        for (; j + 4 <= H; j += 4) gatesBefore2(r, q, hpb, o, Hb, <usize>j * 4, 4, act);
-        if (j < H) gatesBefore2(r, q, hpb, o, Hb, <usize>j * 4, H - j, act);
-      }
-    }
+    if (split) {
+      const p = jobArgs();
+      store<i32>(p, T, 4);
+      store<i32>(p, t, 8);
+      store<i32>(p, H, 12);
+      store<i32>(p, act, 16);
+      store<i32>(p, rec, 20);
+      store<i32>(p, resetAfter ? 1 : 0, 24);
+      store<usize>(p, U, 28);
+      store<usize>(p, recBias, 32);
+      store<usize>(p, R, 36);
+      store<usize>(p, out, 40);
+      store<usize>(p, h0, 44);
+      store<usize>(p, ws, 48);
+      store<usize>(p, lens, 52);
+      runJob(JOB_GRU_STEP, B);
+    } else stepRows(0, B, T, t, H, act, rec, resetAfter, U, recBias, R, out, h0, ws, lens);
   }
   stateAtLength(out, H, 0, lens, B, T, H, hT);
 }
@@ -136,6 +175,65 @@ export function gruForward(
 }
 
 /**
+ * Backward step t for batch rows [b0, b1): their gate gradients, then their rows of dh_{t-1} (and, reset-before,
+ * of d(r * h) first). Rows are independent, so the split does not change a bit of the result.
+ */
+function backStepRows(
+  b0: i32, b1: i32, T: i32, t: i32, H: i32, act: i32, rec: i32,
+  h0: usize, out: usize, R: usize, dAx: usize, dAh: usize, drh: usize, UT: usize, dh: usize, lens: usize,
+): void {
+  const G = 3 * H;
+  const L = 4 * H;
+  const Hb = <usize>H * 4;
+  const Lb = <usize>L * 4;
+  const Gb = <usize>G * 4;
+  for (let b = b0; b < b1; b++) {
+    const row = <usize>(b * T + t);
+    const d = dAx + row * Gb;
+    const dah = dAh ? dAh + row * Gb : 0;
+    if (t >= lengthOf(lens, b, T)) {
+      memory.fill(d, 0, Gb);
+      if (dah) memory.fill(dah, 0, Gb);
+      continue;
+    }
+    const r = R + row * Lb;
+    const hp = t == 0 ? h0 + <usize>b * Hb : out + (row - 1) * Hb;
+    const dhb = dh + <usize>b * Hb;
+    let j = 0;
+    for (; j + 4 <= H; j += 4) backGates(r, hp, dhb, d, dah, Hb, <usize>j * 4, 4, act, rec);
+    if (j < H) backGates(r, hp, dhb, d, dah, Hb, <usize>j * 4, H - j, act, rec);
+  }
+  if (dAh) {
+    gemmRows(b0, b1, H, G, dAh + <usize>t * Gb, T * G, false, UT, H, false, dh, H, 1, 1, 0);
+    return;
+  }
+  // d(r * h) = dn U_n^T, then dr and the reset path to h_{t-1}
+  gemmRows(b0, b1, H, H, dAx + <usize>t * Gb + 2 * Hb, T * G, false, UT + 2 * <usize>H * Hb, H, false, drh, H, 1, 0, 0);
+  for (let b = b0; b < b1; b++) {
+    const row = <usize>(b * T + t);
+    if (t >= lengthOf(lens, b, T)) continue; // dAx row already zero, so the drh row is zero
+    const r = R + row * Lb;
+    const d = dAx + row * Gb;
+    const hp = t == 0 ? h0 + <usize>b * Hb : out + (row - 1) * Hb;
+    const dhb = dh + <usize>b * Hb;
+    const g = drh + <usize>b * Hb;
+    let j = 0;
+    for (; j + 4 <= H; j += 4) backReset(r, hp, g, dhb, d, Hb, <usize>j * 4, 4, rec);
+    if (j < H) backReset(r, hp, g, dhb, d, Hb, <usize>j * 4, H - j, rec);
+  }
+  gemmRows(b0, b1, H, 2 * H, dAx + <usize>t * Gb, T * G, false, UT, H, false, dh, H, 1, 1, 0);
+}
+
+/** A thread's share of a backward step; the arguments are in the job block p (see gruBackward). */
+export function gruBackStepRows(b0: i32, b1: i32, p: usize): void {
+  backStepRows(
+    b0, b1, load<i32>(p, 4), load<i32>(p, 8), load<i32>(p, 12), load<i32>(p, 16), load<i32>(p, 20),
+    load<usize>(p, 24), load<usize>(p, 28), load<usize>(p, 32), load<usize>(p, 36), load<usize>(p, 40), load<usize>(p, 44),
+    load<usize>(p, 48), load<usize>(p, 52), load<usize>(p, 56),
+  );
+}
+
+/**
  * Scratch bytes gruBackward needs: dAx [B*T, 3H], U^T [3H, H], dh [B, H], h_{t-1} [B*T, H], and dAh [B*T, 3H]
  * (reset-after) or d(r*h) [B, H] (reset-before).
  */
@@ -155,7 +253,6 @@ export function gruBackward(
   const G = 3 * H;
   const L = 4 * H;
   const Hb = <usize>H * 4;
-  const Lb = <usize>L * 4;
   const Gb = <usize>G * 4;
   const BT = <usize>(B * T);
   const dAx = ws;
@@ -166,45 +263,29 @@ export function gruBackward(
   const dAh: usize = resetAfter ? extra : 0;
   const drh: usize = resetAfter ? 0 : extra;
   transpose(U, H, G, UT);
+  const split = splitsRows(B, <i64>B * <i64>G * <i64>H);
   memory.fill(dh, 0, <usize>B * Hb);
   for (let t = T - 1; t >= 0; t--) {
     const nrm = addStepGrad(dh, dOut, dhT, lens, t, B, T, H);
     if (norms) store<f64>(norms + <usize>t * 8, nrm);
-    for (let b = 0; b < B; b++) {
-      const row = <usize>(b * T + t);
-      const d = dAx + row * Gb;
-      const dah = dAh ? dAh + row * Gb : 0;
-      if (t >= lengthOf(lens, b, T)) {
-        memory.fill(d, 0, Gb);
-        if (dah) memory.fill(dah, 0, Gb);
-        continue;
-      }
-      const r = R + row * Lb;
-      const hp = t == 0 ? h0 + <usize>b * Hb : out + (row - 1) * Hb;
-      const dhb = dh + <usize>b * Hb;
-      let j = 0;
-      for (; j + 4 <= H; j += 4) backGates(r, hp, dhb, d, dah, Hb, <usize>j * 4, 4, act, rec);
-      if (j < H) backGates(r, hp, dhb, d, dah, Hb, <usize>j * 4, H - j, act, rec);
-    }
-    if (dAh) {
-      pgemm(B, H, G, dAh + <usize>t * Gb, T * G, false, UT, H, false, dh, H, 1, 1, 0);
-    } else {
-      // d(r * h) = dn U_n^T, then dr and the reset path to h_{t-1}
-      pgemm(B, H, H, dAx + <usize>t * Gb + 2 * Hb, T * G, false, UT + 2 * <usize>H * Hb, H, false, drh, H, 1, 0, 0);
-      for (let b = 0; b < B; b++) {
-        const row = <usize>(b * T + t);
-        if (t >= lengthOf(lens, b, T)) continue; // dAx row already zero, so the drh row is zero
-        const r = R + row * Lb;
-        const d = dAx + row * Gb;
-        const hp = t == 0 ? h0 + <usize>b * Hb : out + (row - 1) * Hb;
-        const dhb = dh + <usize>b * Hb;
-        const g = drh + <usize>b * Hb;
-        let j = 0;
-        for (; j + 4 <= H; j += 4) backReset(r, hp, g, dhb, d, Hb, <usize>j * 4, 4, rec);
-        if (j < H) backReset(r, hp, g, dhb, d, Hb, <usize>j * 4, H - j, rec);
-      }
-      pgemm(B, H, 2 * H, dAx + <usize>t * Gb, T * G, false, UT, H, false, dh, H, 1, 1, 0);
-    }
+    if (split) {
+      const p = jobArgs();
+      store<i32>(p, T, 4);
+      store<i32>(p, t, 8);
+      store<i32>(p, H, 12);
+      store<i32>(p, act, 16);
+      store<i32>(p, rec, 20);
+      store<usize>(p, h0, 24);
+      store<usize>(p, out, 28);
+      store<usize>(p, R, 32);
+      store<usize>(p, dAx, 36);
+      store<usize>(p, dAh, 40);
+      store<usize>(p, drh, 44);
+      store<usize>(p, UT, 48);
+      store<usize>(p, dh, 52);
+      store<usize>(p, lens, 56);
+      runJob(JOB_GRU_BACK_STEP, B);
+    } else backStepRows(0, B, T, t, H, act, rec, h0, out, R, dAx, dAh, drh, UT, dh, lens);
   }
   if (dh0) memory.copy(dh0, dh, <usize>B * Hb);
   previousHidden(out, h0, B, T, H, hpAll);
@@ -215,7 +296,7 @@ export function gruBackward(
     sumRows(dAh, B * T, G, G, dRecBias, 1);
   } else {
     pgemm(H, 2 * H, B * T, hpAll, H, true, dAx, G, false, dU, G, 1, 1, 0);
-    pgemm(H, H, B * T, R + 3 * Hb, L, true, dAx + 2 * Hb, G, false, dU + 2 * Hb, G, 1, 1, 0);
+    pgemm(H, H, B * T, R + 3 * <usize>Hb, L, true, dAx + 2 * Hb, G, false, dU + 2 * Hb, G, 1, 1, 0);
   }
   if (dx) pgemm(B * T, I, G, dAx, G, false, W, G, true, dx, I, 1, 0, 0);
 }

@@ -8,7 +8,9 @@
 // caller then waits (atomic.wait on the done counter) until every worker has finished. Small GEMMs, and every
 // build without threads, run single-threaded.
 import { gemm, gemmRows } from './gemm';
+import { gruBackStepRows, gruStepRows } from './gru';
 import { lstmBackStepRows, lstmStepRows } from './lstm';
+import { rnnBackStepRows, rnnStepRows } from './rnn';
 
 /** Below this many multiply-adds a GEMM is not split (waking a worker costs tens of microseconds). */
 const MIN_WORK: i64 = 1 << 19;
@@ -25,6 +27,10 @@ const ARGS = 16;
 const JOB_GEMM = 0;
 export const JOB_LSTM_STEP = 1;
 export const JOB_LSTM_BACK_STEP = 2;
+export const JOB_GRU_STEP = 3;
+export const JOB_GRU_BACK_STEP = 4;
+export const JOB_RNN_STEP = 5;
+export const JOB_RNN_BACK_STEP = 6;
 
 let ctrl: usize = 0;
 let nThreads: i32 = 1;
@@ -52,6 +58,10 @@ function runSlice(id: i32): void {
   const kind = load<i32>(ctrl + KIND);
   if (kind == JOB_LSTM_STEP) return lstmStepRows(i0, i1, p);
   if (kind == JOB_LSTM_BACK_STEP) return lstmBackStepRows(i0, i1, p);
+  if (kind == JOB_GRU_STEP) return gruStepRows(i0, i1, p);
+  if (kind == JOB_GRU_BACK_STEP) return gruBackStepRows(i0, i1, p);
+  if (kind == JOB_RNN_STEP) return rnnStepRows(i0, i1, p);
+  if (kind == JOB_RNN_BACK_STEP) return rnnBackStepRows(i0, i1, p);
   gemmRows(
     i0, i1, load<i32>(p, 4), load<i32>(p, 8),
     load<usize>(p, 12), load<i32>(p, 16), load<i32>(p, 20) != 0,

@@ -1,26 +1,71 @@
-// Fused simple RNN over a whole sequence: h_t = act(x_t W + h_{t-1} U + b). The outputs themselves store the
+// Fused simple RNN over a whole sequence: h_t = act(x_t W + h_{t-1} U + b). Threads split each step by batch rows. The outputs themselves store the
 // pre-activations until the activation overwrites them, and act' is taken from h_t, so no reserve is needed.
 import { activation, activationGrad, sumRows, transpose } from './ops';
-import { pgemm } from './par';
+import { gemmRows } from './gemm';
+import { JOB_RNN_BACK_STEP, JOB_RNN_STEP, jobArgs, pgemm, runJob, splitsRows } from './par';
 import { addStepGrad, al, lengthOf, previousHidden, stateAtLength } from './seq';
+
+/** Step t for batch rows [b0, b1): their rows of h_{t-1} U added to the projection, then the activation. */
+function stepRows(b0: i32, b1: i32, T: i32, t: i32, H: i32, act: i32, U: usize, out: usize, h0: usize, lens: usize): void {
+  const Hb = <usize>H * 4;
+  const hp = t == 0 ? h0 : out + <usize>(t - 1) * Hb;
+  const hpl = t == 0 ? H : T * H;
+  gemmRows(b0, b1, H, H, hp, hpl, false, U, H, false, out + <usize>t * Hb, T * H, 1, 1, 0);
+  for (let b = b0; b < b1; b++) {
+    const o = out + <usize>(b * T + t) * Hb;
+    if (t >= lengthOf(lens, b, T)) memory.fill(o, 0, Hb);
+    else activation(act, o, o, H);
+  }
+}
+
+/** A thread's share of a forward step; the arguments are in the job block p (see rnnForward). */
+export function rnnStepRows(b0: i32, b1: i32, p: usize): void {
+  stepRows(
+    b0, b1, load<i32>(p, 4), load<i32>(p, 8), load<i32>(p, 12), load<i32>(p, 16),
+    load<usize>(p, 20), load<usize>(p, 24), load<usize>(p, 28), load<usize>(p, 32),
+  );
+}
 
 export function rnnForward(
   B: i32, T: i32, I: i32, H: i32, act: i32,
   W: usize, U: usize, bias: usize, x: usize, h0: usize, out: usize, hT: usize, lens: usize,
 ): void {
-  const Hb = <usize>H * 4;
   pgemm(B * T, H, I, x, I, false, W, H, false, out, H, 1, 0, bias);
+  const split = splitsRows(B, <i64>B * <i64>H * <i64>H);
   for (let t = 0; t < T; t++) {
-    const hp = t == 0 ? h0 : out + <usize>(t - 1) * Hb;
-    const hpl = t == 0 ? H : T * H;
-    pgemm(B, H, H, hp, hpl, false, U, H, false, out + <usize>t * Hb, T * H, 1, 1, 0);
-    for (let b = 0; b < B; b++) {
-      const o = out + <usize>(b * T + t) * Hb;
-      if (t >= lengthOf(lens, b, T)) memory.fill(o, 0, Hb);
-      else activation(act, o, o, H);
-    }
+    if (split) {
+      const p = jobArgs();
+      store<i32>(p, T, 4);
+      store<i32>(p, t, 8);
+      store<i32>(p, H, 12);
+      store<i32>(p, act, 16);
+      store<usize>(p, U, 20);
+      store<usize>(p, out, 24);
+      store<usize>(p, h0, 28);
+      store<usize>(p, lens, 32);
+      runJob(JOB_RNN_STEP, B);
+    } else stepRows(0, B, T, t, H, act, U, out, h0, lens);
   }
   stateAtLength(out, H, 0, lens, B, T, H, hT);
+}
+
+/** Backward step t for batch rows [b0, b1): their activation gradients, then their rows of dh_{t-1} = dA_t U^T. */
+function backStepRows(b0: i32, b1: i32, T: i32, t: i32, H: i32, act: i32, out: usize, dA: usize, UT: usize, dh: usize): void {
+  const Hb = <usize>H * 4;
+  // padded rows: dh is zero there, so dA is too
+  for (let b = b0; b < b1; b++) {
+    const o = <usize>(b * T + t) * Hb;
+    activationGrad(act, out + o, dh + <usize>b * Hb, dA + o, H);
+  }
+  gemmRows(b0, b1, H, H, dA + <usize>t * Hb, T * H, false, UT, H, false, dh, H, 1, 0, 0);
+}
+
+/** A thread's share of a backward step; the arguments are in the job block p (see rnnBackward). */
+export function rnnBackStepRows(b0: i32, b1: i32, p: usize): void {
+  backStepRows(
+    b0, b1, load<i32>(p, 4), load<i32>(p, 8), load<i32>(p, 12), load<i32>(p, 16),
+    load<usize>(p, 20), load<usize>(p, 24), load<usize>(p, 28), load<usize>(p, 32),
+  );
 }
 
 /** Scratch bytes rnnBackward needs: dA [B*T, H], U^T [H, H], dh [B, H], h_{t-1} [B*T, H]. */
@@ -42,16 +87,23 @@ export function rnnBackward(
   const dh = UT + al(<usize>H * Hb);
   const hp = dh + al(<usize>B * Hb);
   transpose(U, H, H, UT);
+  const split = splitsRows(B, <i64>B * <i64>H * <i64>H);
   memory.fill(dh, 0, <usize>B * Hb);
   for (let t = T - 1; t >= 0; t--) {
     const nrm = addStepGrad(dh, dOut, dhT, lens, t, B, T, H);
     if (norms) store<f64>(norms + <usize>t * 8, nrm);
-    // padded rows: dh is zero there, so dA is too
-    for (let b = 0; b < B; b++) {
-      const o = <usize>(b * T + t) * Hb;
-      activationGrad(act, out + o, dh + <usize>b * Hb, dA + o, H);
-    }
-    pgemm(B, H, H, dA + <usize>t * Hb, T * H, false, UT, H, false, dh, H, 1, 0, 0);
+    if (split) {
+      const p = jobArgs();
+      store<i32>(p, T, 4);
+      store<i32>(p, t, 8);
+      store<i32>(p, H, 12);
+      store<i32>(p, act, 16);
+      store<usize>(p, out, 20);
+      store<usize>(p, dA, 24);
+      store<usize>(p, UT, 28);
+      store<usize>(p, dh, 32);
+      runJob(JOB_RNN_BACK_STEP, B);
+    } else backStepRows(0, B, T, t, H, act, out, dA, UT, dh);
   }
   if (dh0) memory.copy(dh0, dh, <usize>B * Hb);
   previousHidden(out, h0, B, T, H, hp);

@@ -1,7 +1,7 @@
 // The threads builds (plain and relaxed SIMD): workers on a shared memory split the large GEMMs by rows. Each
 // thread's rows start at a multiple of the 4-row tile and every element is summed in the same order, so the
 // results equal the single-threaded build of the same SIMD flavour bit for bit (deterministic for any thread count).
-import { adam, dense, gru, lstm, meanSquaredError, Rng, recurrent, Sequential } from '@rnn/core';
+import { adam, dense, gru, lstm, meanSquaredError, Rng, recurrent, Sequential, simpleRnn } from '@rnn/core';
 import { conformanceCases } from '@rnn/core/testing';
 import { describe, expect, it } from 'vitest';
 import { relaxedSimdSupported, threadsSupported, wasmBackend } from './index.js';
@@ -57,13 +57,21 @@ d.each(FLAVOURS)('threads (relaxedSimd %s): results equal the single-threaded bu
     [one, two, three].forEach((b) => b.dispose());
   });
 
-  for (const cell of ['lstm', 'gru'] as const)
-    it(`training steps of a ${cell} model (fused kernels with split projections, recurrent and weight-gradient GEMMs)`, async () => {
+  // hidden sizes large enough for each cell's per-step work to be split across threads
+  const CELLS = {
+    lstm: (I: number) => lstm({ inputSize: I, hiddenSize: 64 }),
+    'gru reset-before': (I: number) => gru({ inputSize: I, hiddenSize: 80, resetAfter: false }),
+    'gru reset-after': (I: number) => gru({ inputSize: I, hiddenSize: 80 }),
+    rnn: (I: number) => simpleRnn({ inputSize: I, hiddenSize: 128 }),
+  };
+  for (const [cell, make] of Object.entries(CELLS))
+    it(`training steps of a ${cell} model (fused kernels with split projections, steps split by batch rows, weight-gradient GEMMs)`, async () => {
       const run = async (threads: number) => {
         const b = wasmBackend({ threads, relaxedSimd });
         await b.ready();
-        const [B, T, I, H] = [32, 12, 40, 64];
-        const c = cell === 'lstm' ? lstm({ inputSize: I, hiddenSize: H }) : gru({ inputSize: I, hiddenSize: H, resetAfter: false });
+        const [B, T, I] = [32, 12, 40];
+        const c = make(I);
+        const H = c.hiddenSize;
         const model = new Sequential(b, {
           layers: [recurrent({ cell: c, returnSequences: true }), dense({ inputSize: H, outputSize: I })],
           loss: meanSquaredError(),
