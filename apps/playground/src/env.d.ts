@@ -9,3 +9,6 @@ declare module '*?raw' {
   const text: string;
   export default text;
 }
+
+// Stylesheets: `import './forecast.css'` bundles a page's CSS with that page's lazy chunk.
+declare module '*.css';

@@ -27,6 +27,7 @@ export function loadFsddMfcc(): DigitRecording[] {
   });
 }
 
+export * from './convert.js';
 export * from './ner-translation.js';
 export * from './text.js';
 export * from './timeseries.js';

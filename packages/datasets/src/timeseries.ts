@@ -2,6 +2,7 @@
 // They return the files' text; parsing is @rnn/timeseries' job (parseCsv, parseUea), so examples show the
 // same path a user takes with their own files.
 import { readFileSync } from 'node:fs';
+import { sunspotsCsv } from './convert.js';
 
 const read = (path: string): string => readFileSync(new URL(`../data/${path}`, import.meta.url), 'utf8');
 
@@ -39,17 +40,6 @@ export function loadTimeSeriesCsv(name: TimeSeriesName): string {
       `loadTimeSeriesCsv: expected one of ${[...Object.keys(FILES), 'sunspots-monthly'].join(', ')}, received ${JSON.stringify(name)}`,
     );
   return read(file);
-}
-
-/** The wide year x month table (one line per year: the year, then up to 12 monthly means) as `month,sunspots` rows. */
-function sunspotsCsv(table: string): string {
-  const rows = ['month,sunspots'];
-  for (const line of table.split('\n')) {
-    const cells = line.trim().split(/\s+/);
-    if (!/^\d{4}$/.test(cells[0] ?? '')) continue; // title, rules, blank lines, notes
-    cells.slice(1).forEach((v, m) => rows.push(`${cells[0]}-${String(m + 1).padStart(2, '0')},${v}`));
-  }
-  return `${rows.join('\n')}\n`;
 }
 
 /** Japanese Vowels (UCI, CC BY 4.0) in the UEA `.ts` text format: 270 training and 370 test utterances, 12 channels, 9 speakers. */

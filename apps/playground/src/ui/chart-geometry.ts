@@ -1,5 +1,6 @@
 // Where a line chart's lines go, in pixels, free of the canvas: the plot area, the two scales and each
-// series as polylines. A point that cannot be drawn (NaN, or <= 0 on a log axis) breaks its line.
+// series as polylines (or, for a band, polygons). A point that cannot be drawn (NaN, or <= 0 on a log axis)
+// breaks its line or band.
 import { dataExtent, makeScale, niceDomain, type Scale, type ScaleKind } from './scale.js';
 
 export interface Series {
@@ -9,6 +10,8 @@ export interface Series {
   /** x of each point; default 0, 1, 2, ... */
   x?: ArrayLike<number>;
   y: ArrayLike<number>;
+  /** A band: the area between `y` and `fillTo` (e.g. a prediction interval's bounds) is shaded, no line. */
+  fillTo?: ArrayLike<number>;
 }
 
 export interface AxisOptions {
@@ -24,7 +27,10 @@ export interface Geometry {
   area: { left: number; top: number; right: number; bottom: number };
   x: Scale;
   y: Scale;
-  /** Per series: runs of drawable points as [x, y] pixel pairs. */
+  /**
+   * Per series: runs of drawable points as [x, y] pixel pairs; for a band, closed polygons (along `y`, then
+   * back along `fillTo`), one per run of points where both bounds are drawable.
+   */
   lines: { series: Series; runs: [number, number][][] }[];
 }
 
@@ -43,7 +49,7 @@ export function chartGeometry(series: readonly Series[], width: number, height: 
     for (let i = 0; i < s.y.length; i++) if (drawable(s.y[i]!) && Number.isFinite(x[i]!)) xs.push(x[i]!);
   }
   const yExtent = dataExtent(
-    series.map((s) => s.y),
+    series.flatMap((s) => (s.fillTo ? [s.y, s.fillTo] : [s.y])),
     yKind,
   );
   if (!yExtent || xs.length === 0) return null;
@@ -55,17 +61,20 @@ export function chartGeometry(series: readonly Series[], width: number, height: 
   const y = makeScale(yKind, yDomain, [area.bottom, area.top]);
   const lines = series.map((s) => {
     const sx = xsOf(s);
+    const ok = (i: number): boolean => drawable(s.y[i]!) && Number.isFinite(sx[i]!) && (!s.fillTo || drawable(s.fillTo[i]!));
     const runs: [number, number][][] = [];
-    let run: [number, number][] = [];
-    for (let i = 0; i < s.y.length; i++) {
-      const v = s.y[i]!;
-      if (drawable(v) && Number.isFinite(sx[i]!)) run.push([x.map(sx[i]!), y.map(v)]);
-      else if (run.length) {
-        runs.push(run);
-        run = [];
-      }
-    }
-    if (run.length) runs.push(run);
+    let run: number[] = [];
+    const close = (): void => {
+      if (!run.length) return;
+      const along = run.map((i): [number, number] => [x.map(sx[i]!), y.map(s.y[i]!)]);
+      const back = s.fillTo ? run.map((i): [number, number] => [x.map(sx[i]!), y.map(s.fillTo![i]!)]).reverse() : [];
+      runs.push([...along, ...back]);
+      run = [];
+    };
+    for (let i = 0; i < s.y.length; i++)
+      if (ok(i)) run.push(i);
+      else close();
+    close();
     return { series: s, runs };
   });
   return { area, x, y, lines };

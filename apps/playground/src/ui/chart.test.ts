@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { chartGeometry, MARGIN } from './chart-geometry.js';
 import { divergingColor } from './colors.js';
 import { fmt } from './dom.js';
-import { dataExtent, formatTick, linearScale, logScale, niceDomain, niceStep } from './scale.js';
+import { dataExtent, formatTick, linearScale, logScale, niceDomain, niceStep, timeTicks } from './scale.js';
 
 describe('scales', () => {
   it('maps a linear domain onto a pixel range, including an inverted one (y grows downwards)', () => {
@@ -75,6 +75,34 @@ describe('scales', () => {
   });
 });
 
+describe('time axes', () => {
+  const utc = (y: number, m = 1, d = 1, h = 0): number => Date.UTC(y, m - 1, d, h);
+
+  it('ticks whole years, months, days or hours, on multiples of the step', () => {
+    const decades = timeTicks(utc(1749), utc(2009, 6), 6);
+    expect(decades.ticks).toEqual([1750, 1800, 1850, 1900, 1950, 2000].map((y) => utc(y)));
+    expect(decades.label(decades.ticks[0]!)).toBe('1750');
+    const years = timeTicks(utc(1955, 1), utc(1960, 12), 7);
+    expect(years.ticks).toEqual([1955, 1956, 1957, 1958, 1959, 1960].map((y) => utc(y)));
+    const quarters = timeTicks(utc(1959, 1, 15), utc(1960, 12), 8);
+    expect(quarters.ticks).toEqual([utc(1959, 4), utc(1959, 7), utc(1959, 10), utc(1960), utc(1960, 4), utc(1960, 7), utc(1960, 10)]);
+    expect(quarters.label(quarters.ticks[0]!)).toBe('1959-04');
+    const days = timeTicks(utc(2015, 12, 20), utc(2015, 12, 31), 6);
+    // every 2nd day counted from 1970-01-01
+    expect(days.ticks.map(days.label)).toEqual(['2015-12-21', '2015-12-23', '2015-12-25', '2015-12-27', '2015-12-29', '2015-12-31']);
+    const hours = timeTicks(utc(2018, 9, 30, 1), utc(2018, 9, 30, 14), 5);
+    expect(hours.ticks.map(hours.label)).toEqual(['09-30 03:00', '09-30 06:00', '09-30 09:00', '09-30 12:00']);
+  });
+
+  it('keeps years before 100 as themselves and rejects an empty domain', () => {
+    const early = new Date(0).setUTCFullYear(50);
+    const t = timeTicks(early, new Date(0).setUTCFullYear(70), 3);
+    expect(t.ticks.map(t.label)).toEqual(['0050', '0060', '0070']);
+    expect(() => timeTicks(5, 5)).toThrow(/domain: expected finite \[lo, hi\] with lo < hi \(ms\), received \[5, 5\]/);
+    expect(() => timeTicks(0, 1, 0)).toThrow(/count: expected an integer >= 1, received 0/);
+  });
+});
+
 describe('chart geometry', () => {
   it('places points inside the plot area, x by index by default', () => {
     const g = chartGeometry([{ name: 'a', color: 'red', y: [1, 2, 3] }], 400, 200)!;
@@ -96,6 +124,20 @@ describe('chart geometry', () => {
     expect(g.lines[0]!.runs.map((r) => r.length)).toEqual([1, 1, 1]);
     expect(g.y.domain).toEqual([1e-3, 10]);
     expect(g.x.domain).toEqual([0, 4]);
+  });
+
+  it('draws a band as polygons between its two bounds, broken where a bound is missing, and fits y to both', () => {
+    const g = chartGeometry(
+      [{ name: 'interval', color: 'blue', x: [0, 1, 2, 3], y: [1, 2, Number.NaN, 2], fillTo: [3, 4, 4, 5] }],
+      300,
+      200,
+    )!;
+    expect(g.y.domain).toEqual([1, 5]);
+    const [first, second] = g.lines[0]!.runs;
+    // along the lower bound at x = 0, 1, then back along the upper bound at x = 1, 0
+    expect(first!.map(([px]) => px)).toEqual([0, 1, 1, 0].map((v) => g.x.map(v)));
+    expect(first!.map(([, py]) => py)).toEqual([1, 2, 4, 3].map((v) => g.y.map(v)));
+    expect(second!.map(([, py]) => py)).toEqual([2, 5].map((v) => g.y.map(v)));
   });
 
   it('uses fixed domains when given, and returns null without drawable data', () => {

@@ -2,7 +2,7 @@
 // so a worker posting hundreds of progress events a second costs the page one redraw per frame.
 import { type AxisOptions, chartGeometry, type Series } from './chart-geometry.js';
 import { fmt, h } from './dom.js';
-import { formatTick } from './scale.js';
+import { formatTick, timeTicks } from './scale.js';
 
 export interface LineChartOptions extends AxisOptions {
   xLabel: string;
@@ -11,6 +11,8 @@ export interface LineChartOptions extends AxisOptions {
   height?: number;
   /** Show each series' last value in the legend (the latest loss); default true. */
   legendValues?: boolean;
+  /** x values are timestamps (ms, UTC): calendar ticks and date labels. Default false. */
+  xTime?: boolean;
 }
 
 export class LineChart {
@@ -28,6 +30,8 @@ export class LineChart {
     this.legend = h('ul', { class: 'chart-legend' });
     this.element = h('figure', { class: 'chart' }, this.canvas, this.legend);
     this.canvas.style.height = `${options.height ?? 220}px`;
+    // redraw at the new size when the layout changes (a rotated phone, a resized window)
+    if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => this.set(this.series)).observe(this.canvas);
     this.set([]);
   }
 
@@ -82,7 +86,10 @@ export class LineChart {
     }
     g.textAlign = 'center';
     g.textBaseline = 'top';
-    for (const t of x.ticks()) g.fillText(formatTick(t, 'linear'), x.map(t), area.bottom + 4);
+    const xTicks = this.options.xTime
+      ? timeTicks(x.domain[0], x.domain[1], Math.max(2, Math.floor((area.right - area.left) / 70)))
+      : { ticks: x.ticks(), label: (t: number) => formatTick(t, 'linear') };
+    for (const t of xTicks.ticks) g.fillText(xTicks.label(t), x.map(t), area.bottom + 4);
     g.fillText(this.options.xLabel, (area.left + area.right) / 2, area.bottom + 16);
     g.save();
     g.translate(10, (area.top + area.bottom) / 2);
@@ -96,8 +103,22 @@ export class LineChart {
     g.beginPath();
     g.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
     g.clip();
+    // bands first, under the lines
+    g.globalAlpha = 0.2;
+    for (const { series, runs } of geo.lines) {
+      if (!series.fillTo) continue;
+      g.fillStyle = series.color;
+      for (const polygon of runs) {
+        g.beginPath();
+        polygon.forEach(([px, py], i) => (i ? g.lineTo(px, py) : g.moveTo(px, py)));
+        g.closePath();
+        g.fill();
+      }
+    }
+    g.globalAlpha = 1;
     g.lineWidth = 1.6;
     for (const { series, runs } of geo.lines) {
+      if (series.fillTo) continue;
       g.strokeStyle = series.color;
       g.setLineDash(series.dashed ? [5, 4] : []);
       for (const run of runs) {
@@ -122,8 +143,14 @@ export class LineChart {
       ...this.series.map((s, i) => {
         const last = summary[i]!.last;
         const value = last === null || this.options.legendValues === false ? '' : Number.isFinite(last) ? fmt(last) : 'diverged';
-        const swatch = h('span', { class: `swatch${s.dashed ? ' dashed' : ''}` });
+        const swatch = h('span', { class: `swatch${s.dashed ? ' dashed' : ''}${s.fillTo ? ' band' : ''}` });
         swatch.style.borderColor = s.color;
+        if (s.fillTo) {
+          // a filled box for a band (the colour at the band's 20% opacity; colours are #rrggbb)
+          swatch.style.backgroundColor = `${s.color}33`;
+          swatch.style.borderTopWidth = '0';
+          swatch.style.height = '0.7rem';
+        }
         return h('li', {}, swatch, `${s.name} `, h('span', { class: 'legend-value' }, value));
       }),
     );

@@ -119,3 +119,63 @@ export function formatTick(value: number, kind: ScaleKind): string {
   const [mantissa, exponent] = value.toExponential(2).split('e');
   return `${Number(mantissa)}e${Number(exponent)}`;
 }
+
+// ---- time axes: x values are timestamps (ms since 1970, UTC) ----
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+type TimeUnit = 'hour' | 'day' | 'month' | 'year';
+const APPROX: Readonly<Record<TimeUnit, number>> = { hour: HOUR, day: DAY, month: 30.436875 * DAY, year: 365.2425 * DAY };
+const TIME_STEPS: readonly [TimeUnit, number][] = [
+  ['hour', 1],
+  ['hour', 3],
+  ['hour', 6],
+  ['hour', 12],
+  ['day', 1],
+  ['day', 2],
+  ['day', 7],
+  ['day', 14],
+  ['month', 1],
+  ['month', 2],
+  ['month', 3],
+  ['month', 6],
+  ...[1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].map((n): [TimeUnit, number] => ['year', n]),
+];
+
+export interface TimeTicks {
+  ticks: number[];
+  /** "1958", "1958-03", "2015-03-14" or "03-14 13:00", to the precision of the step. */
+  label(t: number): string;
+}
+
+/**
+ * Calendar ticks over [lo, hi]: about `count` of them (at most count + 1), at whole hours, days, months or years (UTC), on
+ * multiples of the step (every 5th year: 1950, 1955, ...).
+ */
+export function timeTicks(lo: number, hi: number, count = 5): TimeTicks {
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo))
+    throw new InvalidArgumentError('domain', 'finite [lo, hi] with lo < hi (ms)', [lo, hi]);
+  if (!Number.isInteger(count) || count < 1) throw new InvalidArgumentError('count', 'an integer >= 1', count);
+  const [unit, n] = TIME_STEPS.find(([u, k]) => (hi - lo) / (APPROX[u] * k) <= count) ?? TIME_STEPS[TIME_STEPS.length - 1]!;
+  const ticks: number[] = [];
+  if (unit === 'year' || unit === 'month') {
+    // months since year 0, rounded up to a multiple of the step; setUTCFullYear keeps years 0-99 as themselves
+    const monthStart = (m: number): number => new Date(0).setUTCFullYear(Math.floor(m / 12), m % 12, 1);
+    const d = new Date(lo);
+    let m = d.getUTCFullYear() * 12 + d.getUTCMonth();
+    if (monthStart(m) < lo) m++;
+    const stepMonths = unit === 'year' ? 12 * n : n;
+    for (m = Math.ceil(m / stepMonths) * stepMonths; monthStart(m) <= hi; m += stepMonths) ticks.push(monthStart(m));
+  } else {
+    const span = APPROX[unit] * n;
+    for (let t = Math.ceil(lo / span) * span; t <= hi; t += span) ticks.push(t);
+  }
+  const label = (t: number): string => {
+    const iso = new Date(t).toISOString();
+    if (unit === 'year') return iso.slice(0, 4);
+    if (unit === 'month') return iso.slice(0, 7);
+    if (unit === 'day') return iso.slice(0, 10);
+    return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+  };
+  return { ticks, label };
+}

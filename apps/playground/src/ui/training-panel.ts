@@ -88,7 +88,8 @@ export class TrainingPanel {
     this.job = job;
     this.show('starting', 0);
     job.done.then(
-      (outcome) => this.options.onResult?.(outcome.result),
+      // a job replaced by a newer one (started while it ran) has nothing the page should show
+      (outcome) => job === this.job && this.options.onResult?.(outcome.result),
       (e: unknown) => job === this.job && this.fail(e),
     );
     return job;
