@@ -8,7 +8,22 @@
 //   ..  N  weights, little-endian float32 or float64 (the backend's dtype, so a round trip is exact)
 //   end 4  u32 CRC-32 of all preceding bytes
 // Loading checks every size against the bytes present and throws CorruptModelError naming what is wrong.
-import { CorruptModelError, crc32, type DType, type FloatArray, RnnError } from '@rnn/core';
+import {
+  type Backend,
+  CorruptModelError,
+  crc32,
+  type DType,
+  type FloatArray,
+  type LayerFactory,
+  type LossConfig,
+  layerConfigParameterCount,
+  layerFromConfig,
+  lossFromConfig,
+  type OptimizerConfig,
+  optimizerFromConfig,
+  RnnError,
+  Sequential,
+} from '@rnn/core';
 
 const MAGIC = 'RNNNLPMD';
 const VERSION = 1;
@@ -140,4 +155,62 @@ export function rebuild<T extends { dispose(): void }>(build: () => T, restore: 
     if (e instanceof CorruptModelError || !RnnError.isInstance(e)) throw e;
     throw new CorruptModelError(`manifest (${e.argument})`, 'a valid model description', e.message);
   }
+}
+
+/** A Sequential's architecture in a bundle's manifest; its parameters are the bundle's tensors. */
+export interface SequentialJson {
+  layers: Record<string, unknown>[];
+  loss: LossConfig;
+  /** The optimizer's settings (not its state: a loaded model trains on with fresh moments). */
+  optimizer: OptimizerConfig;
+  seed: number;
+}
+
+export function sequentialJson(model: Sequential): SequentialJson {
+  return { layers: model.layerConfigs(), loss: model.loss.toConfig(), optimizer: model.optimizer.toConfig(), seed: model.seed };
+}
+
+/** The model's parameters as bundle tensors, in the backend's dtype. */
+export function sequentialTensors(model: Sequential): NamedTensor[] {
+  const weights = model.getWeights();
+  return model.params.map((p) => ({ name: p.name, shape: p.value.shape, data: weights[p.name]! }));
+}
+
+const MAX_LAYERS = 10_000;
+
+/**
+ * Rebuilds the Sequential a bundle describes (`json`, from sequentialJson) with the bundle's weights. The parameter
+ * count the layer configs imply is checked against the weights present before any layer allocates.
+ */
+export function rebuildSequential(
+  backend: Backend,
+  bundle: Bundle,
+  json: unknown,
+  extraLayers: Readonly<Record<string, LayerFactory>> = {},
+): Sequential {
+  const j = json as Partial<SequentialJson> | null;
+  if (typeof j !== 'object' || j === null)
+    throw new CorruptModelError('manifest.model', 'a model description { layers, loss, optimizer, seed }', j);
+  const layers = j.layers;
+  if (!Array.isArray(layers) || layers.length === 0 || layers.length > MAX_LAYERS)
+    throw new CorruptModelError('manifest.model.layers', `1 to ${MAX_LAYERS} layer configs`, layers);
+  const declared = layers.reduce((n, c) => n + layerConfigParameterCount(c), 0);
+  let present = 0;
+  for (const t of bundle.tensors.values()) present += t.data.length;
+  if (declared > present)
+    throw new CorruptModelError(
+      'manifest.model.layers',
+      `an architecture with at most ${present} parameters (the tensors present)`,
+      declared,
+    );
+  return rebuild(
+    () =>
+      new Sequential(backend, {
+        layers: layers.map((c) => layerFromConfig(c, {}, extraLayers)),
+        loss: lossFromConfig(j.loss as LossConfig),
+        optimizer: optimizerFromConfig(j.optimizer as OptimizerConfig),
+        seed: j.seed as number,
+      }),
+    (m) => restoreWeights(bundle, m.params, (i, data) => backend.write(m.params[i]!.value, data)),
+  );
 }

@@ -29,9 +29,21 @@ export const pages: readonly PageEntry[] = [
     load: () => import('./inside/page.js').then((m) => m.insidePage),
   },
   {
+    id: 'forecast',
+    title: 'Forecasting',
+    summary: 'Forecast a bundled or uploaded series with a recurrent network: prediction interval, baselines, MASE and RMSE.',
+    load: () => import('./forecast/page.js').then((m) => m.forecastPage),
+  },
+  {
     id: 'classify',
     title: 'Classification',
     summary: 'Train a sentiment classifier on review sentences in the worker, then type a sentence and see it classified.',
     load: () => import('./classify/page.js').then((m) => m.classifyPage),
+  },
+  {
+    id: 'models',
+    title: 'Models',
+    summary: 'Recent models (open, download, delete); import a TF.js / Keras model, try it, export to ONNX, TF.js or PyTorch.',
+    load: () => import('./models/page.js').then((m) => m.modelsPage),
   },
 ];

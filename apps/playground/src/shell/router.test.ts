@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { pages } from '../pages/index.js';
 import { parseRoute, routeHash } from './router.js';
 
-const ids = ['gradients', 'unrolling', 'text', 'inside', 'classify'];
+const ids = ['gradients', 'unrolling', 'text', 'inside', 'forecast', 'classify', 'models'];
 
 describe('routes', () => {
   it('reads the page and its parameters from the hash', () => {

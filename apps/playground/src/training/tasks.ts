@@ -10,6 +10,7 @@ const TASKS: Readonly<Record<string, () => Promise<TaskDefinition>>> = {
   sentiment: () => import('../pages/classify/task.js').then((m) => m.sentimentTask),
   ner: () => import('../pages/classify/ner-task.js').then((m) => m.nerTask),
   textlm: () => import('../pages/text/task.js').then((m) => m.textTask),
+  forecast: () => import('../pages/forecast/task.js').then((m) => m.forecastTask),
 };
 
 const TASK_NAMES = Object.keys(TASKS);

@@ -23,6 +23,7 @@ import {
   saveModelBytes,
   softmaxCrossEntropy,
 } from '@rnn/core';
+import { readBundle, rebuildSequential, sequentialJson, sequentialTensors, writeBundle } from '../bundle.js';
 import { type Inspection, type InspectOptions, inspect } from '../inspect/inspect.js';
 import { softmax } from '../lm/sampling.js';
 import { padBatch } from '../text/batch.js';
@@ -113,6 +114,22 @@ export interface TextClassifierFiles {
   maxLength: number;
 }
 
+/** The `kind` of a classifier file (toBytes). */
+const KIND = 'text-classifier';
+
+/** The labels and maximum length of a saved classifier, checked (`where`: 'files' or 'manifest'). */
+function checkSaved(labels: unknown, maxLength: unknown, where: string): { labels: string[]; maxLength: number } {
+  let checked: string[];
+  try {
+    checked = checkLabels(labels);
+  } catch {
+    throw new CorruptModelError(`${where}.labels`, 'at least two distinct class names', labels);
+  }
+  if (!Number.isInteger(maxLength) || (maxLength as number) <= 0)
+    throw new CorruptModelError(`${where}.maxLength`, 'a positive integer', maxLength);
+  return { labels: checked, maxLength: maxLength as number };
+}
+
 export class TextClassifier {
   private constructor(
     readonly model: Sequential,
@@ -158,26 +175,44 @@ export class TextClassifier {
   static load(backend: Backend, files: TextClassifierFiles): TextClassifier {
     if (typeof files !== 'object' || files === null) throw new CorruptModelError('files', '{ model, tokenizer, labels, maxLength }', files);
     const tokenizer = tokenizerFromJSON(files.tokenizer);
-    let labels: string[];
-    try {
-      labels = checkLabels(files.labels);
-    } catch {
-      throw new CorruptModelError('files.labels', 'at least two distinct class names', files.labels);
-    }
-    if (!Number.isInteger(files.maxLength) || files.maxLength <= 0)
-      throw new CorruptModelError('files.maxLength', 'a positive integer', files.maxLength);
+    const { labels, maxLength } = checkSaved(files.labels, files.maxLength, 'files');
     const model = loadModelBytes(backend, files.model, { extraLayers: { [SEQUENCE_POOLING_KIND]: sequencePoolingFromConfig } });
+    return TextClassifier.wrap(model, tokenizer, labels, maxLength, 'files.model');
+  }
+
+  /** The classifier around a loaded model, checked to fit its tokenizer and labels (else freed, CorruptModelError). */
+  private static wrap(model: Sequential, tokenizer: Tokenizer, labels: string[], maxLength: number, where: string): TextClassifier {
     const configs = model.layerConfigs();
     const last = configs[configs.length - 1]!;
     if (configs[0]!.kind !== 'embedding' || configs[0]!.vocabSize !== tokenizer.vocabulary.size || last.outputSize !== labels.length) {
       model.dispose();
       throw new CorruptModelError(
-        'files.model',
+        where,
         `an embedding of ${tokenizer.vocabulary.size} tokens ... a dense layer of ${labels.length} classes`,
         'another architecture',
       );
     }
-    return new TextClassifier(model, tokenizer, labels, files.maxLength);
+    return new TextClassifier(model, tokenizer, labels, maxLength);
+  }
+
+  /** The classifier as one checksummed file (see bundle.ts): architecture, weights, tokenizer, labels, maxLength. */
+  toBytes(): Uint8Array {
+    return writeBundle(
+      KIND,
+      { model: sequentialJson(this.model), tokenizer: this.tokenizer.toJSON(), labels: [...this.labels], maxLength: this.maxLength },
+      sequentialTensors(this.model),
+      this.model.backend.dtype,
+    );
+  }
+
+  /** A classifier written by toBytes, on any backend. Throws CorruptModelError when the bytes are not one. */
+  static fromBytes(backend: Backend, bytes: Uint8Array): TextClassifier {
+    const bundle = readBundle(bytes, KIND);
+    const { tokenizer: tokenizerJson, labels, maxLength, model: modelJson } = bundle.payload;
+    const tokenizer = tokenizerFromJSON(tokenizerJson);
+    const checked = checkSaved(labels, maxLength, 'manifest');
+    const model = rebuildSequential(backend, bundle, modelJson, { [SEQUENCE_POOLING_KIND]: sequencePoolingFromConfig });
+    return TextClassifier.wrap(model, tokenizer, checked.labels, checked.maxLength, 'manifest.model');
   }
 
   save(): TextClassifierFiles {

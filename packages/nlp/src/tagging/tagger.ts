@@ -17,9 +17,9 @@ import {
   Sequential,
   softmaxCrossEntropy,
 } from '@rnn/core';
+import { readBundle, rebuild, restoreWeights, writeBundle } from '../bundle.js';
 import { padBatch, Vocabulary, type VocabularyJson } from '../text/index.js';
 import { lengthBuckets } from './buckets.js';
-import { readBundle, rebuild, restoreWeights, writeBundle } from '../bundle.js';
 import { type ConllEvalResult, conllEval } from './conlleval.js';
 import { checkSentence, entitySpans, type ParsedTag, parseTag, type TaggedSentence } from './iob.js';
 import { wordCharEmbedding } from './word-char-embedding.js';

@@ -1,11 +1,14 @@
 // Hostile tokenizer, vocabulary and model-bundle files: random JSON values put into a valid tokenizer file,
-// truncated and bit-flipped JSON text, deeply nested JSON, and random or damaged tagger / translator bundles.
+// truncated and bit-flipped JSON text, deeply nested JSON, and random or damaged tagger / language-model /
+// classifier bundles.
 // Every load either gives a tokenizer that round-trips exactly or throws a typed RnnError; never another error.
 // `pnpm fuzz` runs these with 10,000 cases on a fresh seed (RNN_FUZZ_RUNS, RNN_FUZZ_SEED).
 import { jsBackend } from '@rnn/backend-js';
 import { RnnError } from '@rnn/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { TextClassifier } from '../classify/index.js';
+import { LanguageModel } from '../lm/index.js';
 import { EntityTagger } from '../tagging/index.js';
 import { BpeTokenizer, CharTokenizer, tokenizerFromJSON, Vocabulary, WordTokenizer } from './index.js';
 
@@ -85,7 +88,7 @@ describe('fuzz: tokenizer and vocabulary files', () => {
   });
 });
 
-describe('fuzz: tagger bundles', () => {
+describe('fuzz: model bundles', () => {
   const backend = jsBackend();
   const sentence = { tokens: ['Ann', 'met', 'Bob', 'in', 'Paris'], tags: ['B-PER', 'O', 'B-PER', 'O', 'B-LOC'] };
   const tagger = EntityTagger.create(backend, [sentence, sentence], {
@@ -95,30 +98,45 @@ describe('fuzz: tagger bundles', () => {
     charHiddenSize: 4,
     hiddenSize: 8,
   });
-  const good = tagger.toBytes();
-  const outcome = (bytes: Uint8Array): 'loaded' | 'typed' => {
-    try {
-      EntityTagger.fromBytes(backend, bytes).dispose();
-      return 'loaded';
-    } catch (e) {
-      if (RnnError.isInstance(e)) return 'typed';
-      throw e;
-    }
+  const lm = LanguageModel.create(backend, { tokenizer: CharTokenizer.train(corpus), embeddingSize: 4, hiddenSize: 4, seed: 1 });
+  const clf = TextClassifier.create(backend, {
+    tokenizer: WordTokenizer.train(corpus),
+    labels: ['a', 'b'],
+    embeddingSize: 3,
+    hiddenSize: 3,
+  });
+  const readers = {
+    tagger: { bytes: tagger.toBytes(), read: (b: Uint8Array) => EntityTagger.fromBytes(backend, b) },
+    'language model': { bytes: lm.toBytes(), read: (b: Uint8Array) => LanguageModel.fromBytes(backend, b) },
+    classifier: { bytes: clf.toBytes(), read: (b: Uint8Array) => TextClassifier.fromBytes(backend, b) },
   };
 
-  it('fuzz: random bytes, truncations and single-byte changes are refused (checksummed)', () => {
-    expect(outcome(good)).toBe('loaded');
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 2048 }), (b) => void outcome(b)),
-      { numRuns: runs, seed },
-    );
-    fc.assert(
-      fc.property(fc.nat(good.length - 1), fc.integer({ min: 1, max: 255 }), (i, bit) => {
-        const c = Uint8Array.from(good);
-        c[i]! ^= bit;
-        return outcome(c) === 'typed' && outcome(good.subarray(0, i)) === 'typed';
-      }),
-      { numRuns: runs, seed },
-    );
-  });
+  it.each(Object.keys(readers) as (keyof typeof readers)[])(
+    'fuzz: random bytes, truncations and single-byte changes of a %s file are refused (checksummed)',
+    (name) => {
+      const { bytes: good, read } = readers[name];
+      const outcome = (bytes: Uint8Array): 'loaded' | 'typed' => {
+        try {
+          read(bytes).dispose();
+          return 'loaded';
+        } catch (e) {
+          if (RnnError.isInstance(e)) return 'typed';
+          throw e;
+        }
+      };
+      expect(outcome(good)).toBe('loaded');
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 2048 }), (b) => void outcome(b)),
+        { numRuns: runs, seed },
+      );
+      fc.assert(
+        fc.property(fc.nat(good.length - 1), fc.integer({ min: 1, max: 255 }), (i, bit) => {
+          const c = Uint8Array.from(good);
+          c[i]! ^= bit;
+          return outcome(c) === 'typed' && outcome(good.subarray(0, i)) === 'typed';
+        }),
+        { numRuns: runs, seed },
+      );
+    },
+  );
 });

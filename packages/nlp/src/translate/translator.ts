@@ -12,9 +12,9 @@ import {
   type Optimizer,
   Rng,
 } from '@rnn/core';
+import { readBundle, rebuild, restoreWeights, writeBundle } from '../bundle.js';
 import type { Hypothesis } from '../lm/index.js';
 import { lengthBuckets } from '../tagging/buckets.js';
-import { readBundle, rebuild, restoreWeights, writeBundle } from '../bundle.js';
 import { padBatch, type Tokenizer, type TokenizerJson, tokenizerFromJSON, WordTokenizer } from '../text/index.js';
 import { type BleuOptions, type BleuScore, corpusBleu, referenceStreams } from './bleu.js';
 import { beamDecode, greedyDecode } from './decoding.js';

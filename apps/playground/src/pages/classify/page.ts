@@ -2,6 +2,8 @@
 // sentences; the trained classifier comes back to the page, which classifies what the user types as they type.
 import { jsBackend } from '@rnn/backend-js';
 import { EntityTagger, TextClassifier } from '@rnn/nlp';
+import { ModelBar } from '../../models/model-bar.js';
+import { networkName } from '../../models/network.js';
 import type { Page, PageContext } from '../../shell/page.js';
 import { fmt, h } from '../../ui/dom.js';
 import { TrainingPanel } from '../../ui/training-panel.js';
@@ -69,6 +71,19 @@ export const classifyPage: Page = {
         modelNote.textContent = `Trained ${trained.steps} steps; on ${trained.tested} held-out sentences: accuracy ${fmt(trained.accuracy * 100, 3)}%, macro F1 ${fmt(trained.macroF1 * 100, 3)}%.`;
         modelNote.dataset.model = 'trained';
         modelNote.dataset.accuracy = String(trained.accuracy);
+        const title = `${networkName(clf.model)} · sentiment · ${trained.steps} steps · ${fmt(trained.accuracy * 100, 3)}% accuracy`;
+        void bar.trained({ title, bytes: clf.toBytes() });
+        classify();
+      },
+    });
+    const bar = new ModelBar({
+      kind: 'sentiment',
+      open: ({ title, bytes }) => {
+        const next = TextClassifier.fromBytes(backend, bytes); // a bad file throws here, the current model stays
+        clf?.dispose();
+        clf = next;
+        modelNote.textContent = `Opened ${title}: ${networkName(clf.model)}, labels ${clf.labels.join(', ')}.`;
+        modelNote.dataset.model = 'opened';
         classify();
       },
     });
@@ -118,6 +133,21 @@ export const classifyPage: Page = {
         nerNote.textContent = `Trained ${trained.steps} steps; on ${trained.tested} held-out sentences (conlleval): F1 ${fmt(trained.f1, 3)}%, precision ${fmt(trained.precision, 3)}%, recall ${fmt(trained.recall, 3)}%.`;
         nerNote.dataset.model = 'trained';
         nerNote.dataset.f1 = String(trained.f1);
+        void nerBar.trained({
+          title: `${networkName(tagger.model)} · entities · ${trained.steps} steps · F1 ${fmt(trained.f1, 3)}%`,
+          bytes: trained.bytes,
+        });
+        tag();
+      },
+    });
+    const nerBar = new ModelBar({
+      kind: 'tagger',
+      open: ({ title, bytes }) => {
+        const next = EntityTagger.fromBytes(backend, bytes); // a bad file throws here, the current model stays
+        tagger?.dispose();
+        tagger = next;
+        nerNote.textContent = `Opened ${title}: tags ${tagger.tags.join(', ')}.`;
+        nerNote.dataset.model = 'opened';
         tag();
       },
     });
@@ -151,6 +181,7 @@ export const classifyPage: Page = {
       ),
       error,
       verdict,
+      bar.element, // after the page's own errors: the model bar's error is another p.error
       h('h3', {}, 'Named entities'),
       h(
         'p',
@@ -172,7 +203,11 @@ export const classifyPage: Page = {
       h('label', { class: 'block' }, 'sentence ', nerSentence),
       nerError,
       tagged,
+      nerBar.element,
     );
+
+    void bar.openFromRoute(ctx.params);
+    void nerBar.openFromRoute(ctx.params);
 
     return () => {
       panel.stop();

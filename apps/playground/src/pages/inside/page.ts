@@ -4,12 +4,14 @@
 import { jsBackend } from '@rnn/backend-js';
 import { InvalidArgumentError } from '@rnn/core';
 import { type Inspection, LanguageModel } from '@rnn/nlp';
+import { ModelBar } from '../../models/model-bar.js';
+import { networkName } from '../../models/network.js';
 import type { Page, PageContext } from '../../shell/page.js';
 import { CELL_KINDS, CELL_LABELS } from '../../training/cells.js';
 import { fmt, h } from '../../ui/dom.js';
 import { TrainingPanel } from '../../ui/training-panel.js';
 import { CORPUS_CHOICES, CORPUS_LABELS, type CorpusChoice, type TrainedLm } from '../text/corpus.js';
-import { latestLanguageModel, setLatestLanguageModel } from '../text/trained.js';
+import { type LatestLm, latestLanguageModel, setLatestLanguageModel, trainedModel } from '../text/trained.js';
 import { colorScale, displayToken, type Quantity, quantitiesOf, quantityLabel, unitsByVariation, valuesOf } from './activations.js';
 
 const MAX_TEXT = 1000;
@@ -156,15 +158,22 @@ export const insidePage: Page = {
     };
     canvas.addEventListener('click', (e) => selectUnit(Math.floor((e.clientY - canvas.getBoundingClientRect().top) / CELL_H)));
 
-    const useModel = (next: TrainedLm): void => {
+    const useModel = (model: LatestLm): void => {
+      const loaded = LanguageModel.fromBytes(backend, model.bytes); // a bad file throws here, the current model stays
       lm?.dispose();
-      lm = LanguageModel.load(backend, next.files);
-      modelNote.textContent = `Model: ${CELL_LABELS[next.cell as keyof typeof CELL_LABELS] ?? next.cell} with ${next.hiddenSize} units trained ${next.steps} steps on ${CORPUS_LABELS[next.corpus]}.`;
-      modelNote.dataset.model = 'trained';
+      lm = loaded;
+      const next = model.trained;
+      modelNote.textContent = next
+        ? `Model: ${CELL_LABELS[next.cell as keyof typeof CELL_LABELS] ?? next.cell} with ${next.hiddenSize} units trained ${next.steps} steps on ${CORPUS_LABELS[next.corpus]}.`
+        : `Model: ${model.title} (${networkName(lm.model)}).`;
+      modelNote.dataset.model = next ? 'trained' : 'opened';
       // the sample text that suits the corpus, unless the user wrote their own
-      if (next.corpus !== 'custom' && Object.values(SAMPLE).includes(text.value)) text.value = SAMPLE[next.corpus];
+      if (next && next.corpus !== 'custom' && Object.values(SAMPLE).includes(text.value)) text.value = SAMPLE[next.corpus];
+      setLatestLanguageModel(model);
+      bar.show(model);
       read();
     };
+    const bar = new ModelBar({ kind: 'language-model', open: ({ title, bytes }) => useModel({ title, bytes, trained: null }) });
 
     const panel = new TrainingPanel(ctx.training, {
       spec: () => ({
@@ -174,8 +183,9 @@ export const insidePage: Page = {
         params: { corpus: corpusSelect.value, cell: cellSelect.value, hiddenSize: Number(hidden.value) },
       }),
       onResult: (result) => {
-        setLatestLanguageModel(result as TrainedLm);
-        useModel(result as TrainedLm);
+        const model = trainedModel(result as TrainedLm);
+        useModel(model);
+        void bar.trained(model);
       },
     });
 
@@ -217,9 +227,11 @@ export const insidePage: Page = {
       coloured,
       heatmapNote,
       h('div', { class: 'heatmap-box' }, canvas),
+      bar.element, // after the page's own error: the model bar's error is a second p.error
     );
     const previous = latestLanguageModel();
     if (previous) useModel(previous);
+    void bar.openFromRoute(ctx.params);
 
     return () => {
       panel.stop();

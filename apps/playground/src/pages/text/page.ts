@@ -3,12 +3,14 @@
 // (LanguageModel.stream) with temperature, top-k and top-p.
 import { jsBackend } from '@rnn/backend-js';
 import { LanguageModel } from '@rnn/nlp';
+import { ModelBar } from '../../models/model-bar.js';
+import { networkName } from '../../models/network.js';
 import type { Page, PageContext } from '../../shell/page.js';
 import { CELL_KINDS, CELL_LABELS } from '../../training/cells.js';
 import { h } from '../../ui/dom.js';
 import { TrainingPanel } from '../../ui/training-panel.js';
 import { CORPUS_CHOICES, CORPUS_LABELS, type CorpusChoice, type TrainedLm } from './corpus.js';
-import { latestLanguageModel, setLatestLanguageModel } from './trained.js';
+import { type LatestLm, latestLanguageModel, setLatestLanguageModel, trainedModel } from './trained.js';
 
 const PROMPTS: Readonly<Record<CorpusChoice, string>> = { shakespeare: 'ROMEO:\n', abc: 'X:1\nT:', custom: '' };
 
@@ -75,14 +77,22 @@ export const textPage: Page = {
       if (output.dataset.state === 'generating') output.dataset.state = 'stopped';
     };
 
-    const useModel = (trained: TrainedLm): void => {
+    /** Generates from `model` (trained here or on "Inside the network", or opened from a file). */
+    const useModel = (model: LatestLm): void => {
+      const next = LanguageModel.fromBytes(backend, model.bytes); // a bad file throws here, the current model stays
       stopGenerating(); // the running generation reads the model disposed here
       lm?.dispose();
-      lm = LanguageModel.load(backend, trained.files);
-      modelNote.textContent = `Model: ${CELL_LABELS[trained.cell as keyof typeof CELL_LABELS] ?? trained.cell} with ${trained.hiddenSize} units, ${lm.tokenizer.vocabulary.size} characters, ${lm.parameterCount} parameters, trained ${trained.steps} steps on ${CORPUS_LABELS[trained.corpus]}.`;
-      modelNote.dataset.model = 'trained';
+      lm = next;
+      const { trained } = model;
+      modelNote.textContent = trained
+        ? `Model: ${CELL_LABELS[trained.cell as keyof typeof CELL_LABELS] ?? trained.cell} with ${trained.hiddenSize} units, ${lm.tokenizer.vocabulary.size} characters, ${lm.parameterCount} parameters, trained ${trained.steps} steps on ${CORPUS_LABELS[trained.corpus]}.`
+        : `Model: ${model.title} (${networkName(lm.model)}, ${lm.tokenizer.vocabulary.size} characters, ${lm.parameterCount} parameters).`;
+      modelNote.dataset.model = trained ? 'trained' : 'opened';
       generateButton.disabled = false;
+      setLatestLanguageModel(model);
+      bar.show(model);
     };
+    const bar = new ModelBar({ kind: 'language-model', open: ({ title, bytes }) => useModel({ title, bytes, trained: null }) });
 
     /** Samples into the output one token at a time; the typed errors of bad settings are shown, not thrown. */
     const generate = async (): Promise<void> => {
@@ -133,9 +143,9 @@ export const textPage: Page = {
         },
       }),
       onResult: (result) => {
-        const trained = result as TrainedLm;
-        setLatestLanguageModel(trained);
-        useModel(trained);
+        const model = trainedModel(result as TrainedLm);
+        useModel(model);
+        void bar.trained(model);
       },
     });
 
@@ -180,9 +190,11 @@ export const textPage: Page = {
       ),
       error,
       output,
+      bar.element, // after the page's own error: the model bar's error is a second p.error
     );
     const previous = latestLanguageModel();
     if (previous) useModel(previous);
+    void bar.openFromRoute(ctx.params);
 
     return () => {
       generation++;
