@@ -1,6 +1,7 @@
 // The forecasting page in Chromium: a bad upload shows the library's error and leaves the page working; a
 // bundled series trains in the worker and the page plots and scores what the same job gives in Node; an
 // uploaded CSV, with its columns chosen, trains too.
+import { readFileSync } from 'node:fs';
 import { jsBackend } from '@rnn/backend-js';
 import { Forecaster } from '@rnn/timeseries';
 import type { Page } from 'playwright-core';
@@ -63,17 +64,42 @@ const shownMetrics = (): Promise<Record<string, Record<string, number | null>>> 
     ),
   );
 
-/** The same job in Node (js backend, float32, same seed), scored as the page scores it. */
-async function inNode(params: Record<string, unknown>): Promise<Record<string, Record<string, number | null>>> {
+/** The same job in Node (js backend, float32, same seed). */
+async function jobInNode(params: Record<string, unknown>): Promise<TrainedForecast> {
   const run = forecastTask.create(jsBackend(), params);
   while (!(await run.step()).done);
   const t = run.result!() as TrainedForecast;
   await run.dispose();
-  const f = Forecaster.load(jsBackend(), t.forecaster!);
+  return t;
+}
+
+/** A job's test period scored as the page scores it, with the forecaster in `bytes` (default: the job's own). */
+function scored(t: TrainedForecast, bytes = t.forecaster!): Record<string, Record<string, number | null>> {
+  const f = Forecaster.load(jsBackend(), bytes);
   const view = forecastView(t, f.predict());
   f.dispose();
   return Object.fromEntries(view.metrics.map(({ name, ...m }) => [name, m]));
 }
+
+/** The same job in Node (js backend, float32, same seed), scored as the page scores it. */
+async function inNode(params: Record<string, unknown>): Promise<Record<string, Record<string, number | null>>> {
+  return scored(await jobInNode(params));
+}
+
+const AIRLINE = {
+  series: 'airline',
+  cell: 'gru',
+  strategy: 'direct',
+  hiddenSize: 4,
+  horizon: 24,
+  lookback: 24,
+  seasonality: 12,
+  naiveSeason: 12,
+  log: true,
+  epochs: 3,
+  seed: 3,
+  level: 0.9,
+};
 
 function expectSameMetrics(
   shown: Record<string, Record<string, number | null>>,
@@ -122,20 +148,7 @@ describe('forecasting in Chromium', () => {
       ['seasonal naive (m = 12)', 24],
       ['drift', 24],
     ]);
-    const want = await inNode({
-      series: 'airline',
-      cell: 'gru',
-      strategy: 'direct',
-      hiddenSize: 4,
-      horizon: 24,
-      lookback: 24,
-      seasonality: 12,
-      naiveSeason: 12,
-      log: true,
-      epochs: 3,
-      seed: 3,
-      level: 0.9,
-    });
+    const want = await inNode(AIRLINE);
     expectSameMetrics(await shownMetrics(), want);
     expect(await page.textContent('.model-note')).toMatch(/^Trained 3 epochs \(completed\)/);
     // the loss and validation-loss curves of the training panel: one point per epoch
@@ -145,6 +158,37 @@ describe('forecasting in Chromium', () => {
       ['valLoss', 3],
     ]);
     await s.screenshot('forecast-airline');
+  });
+
+  it('keeps the trained forecaster in the recent models, downloads it, and opens the file again', async () => {
+    const bar = '.model-bar[data-kind="forecaster"]';
+    await page.waitForSelector(`${bar} .model-status[data-saved="saved"]`);
+    expect(await page.textContent(`${bar} .model-status`)).toMatch(/^Saved to recent models \(Models page\): GRU 4 · airline · 3 epochs/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${bar} [data-action="download-model"]`)]);
+    expect(download.suggestedFilename()).toBe('gru-4-airline-3-epochs.rnnfc');
+    const bytes = new Uint8Array(readFileSync((await download.path())!));
+    const t = await jobInNode(AIRLINE);
+    const shown = await shownMetrics();
+    expectSameMetrics(shown, scored(t, bytes)); // the downloaded file forecasts what the page shows
+    // opened again: it forecasts the chosen series' test period from the points before it, without refitting
+    await page.setInputFiles(`${bar} input.model-file`, {
+      name: 'gru-4-airline-3-epochs.rnnfc',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(bytes),
+    });
+    await page.waitForSelector('.model-note[data-model="opened"]');
+    expect(await page.textContent('.model-note')).toMatch(/^gru-4-airline-3-epochs\.rnnfc: a GRU 4 forecaster of “Passengers”/);
+    expectSameMetrics(await shownMetrics(), shown);
+    // a file that is not a forecaster: the library's error, and the page keeps what it shows
+    await page.setInputFiles(`${bar} input.model-file`, {
+      name: 'broken.rnnfc',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(bytes.subarray(0, 100)),
+    });
+    await page.waitForSelector(`${bar} .model-error:not([hidden])`);
+    expect(await page.textContent(`${bar} .model-error`)).toMatch(/expected/);
+    expectSameMetrics(await shownMetrics(), shown);
+    await s.screenshot('forecast-model-opened');
   });
 
   it('says there is no fitted model when the job is stopped before fit returns, and still shows the baselines', async () => {

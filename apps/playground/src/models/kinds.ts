@@ -59,6 +59,14 @@ registerModelKind({
   network: (backend, bytes) => TextClassifier.fromBytes(backend, bytes).model,
 });
 registerModelKind({
+  id: 'forecaster',
+  label: 'forecaster',
+  extension: '.rnnfc',
+  page: 'forecast',
+  // imported when a forecaster file is opened, so the other pages never download @rnn/timeseries
+  network: async (backend, bytes) => (await import('@rnn/timeseries')).Forecaster.load(backend, bytes).model,
+});
+registerModelKind({
   id: 'tagger',
   label: 'entity tagger',
   extension: '.rnnner',

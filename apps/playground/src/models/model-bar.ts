@@ -19,8 +19,11 @@ export interface ModelFile {
 export interface ModelBarOptions {
   /** A registered kind (kinds.ts). */
   kind: string;
-  /** Uses the model on the page; throws the library's typed error when the bytes are not a model of this kind. */
-  open(model: ModelFile): void;
+  /**
+   * Uses the model on the page; throws (or rejects with) the library's typed error when the bytes are not a model
+   * of this kind or cannot be used here.
+   */
+  open(model: ModelFile): void | Promise<void>;
 }
 
 export class ModelBar {
@@ -91,7 +94,7 @@ export class ModelBar {
     try {
       const model = await state.store.get(Number(params.model));
       if (model.kind !== this.options.kind) return; // another bar of the page opens it
-      this.use(model);
+      await this.use(model);
       this.setStatus('opened', `Opened from recent models: ${model.title}.`);
     } catch (e) {
       this.fail(e);
@@ -100,7 +103,7 @@ export class ModelBar {
 
   private async openFile(file: File): Promise<void> {
     try {
-      this.use({ title: file.name, bytes: await fileBytes(file) });
+      await this.use({ title: file.name, bytes: await fileBytes(file) });
       this.setStatus('opened', `Opened ${file.name} (${formatSize(file.size)}).`);
     } catch (e) {
       this.fail(e);
@@ -108,9 +111,9 @@ export class ModelBar {
   }
 
   /** Hands the model to the page; a typed error leaves the page's current model in place. */
-  private use(model: ModelFile): void {
+  private async use(model: ModelFile): Promise<void> {
     this.error.hidden = true;
-    this.options.open(model);
+    await this.options.open(model);
     this.show(model);
   }
 

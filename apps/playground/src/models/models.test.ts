@@ -17,6 +17,7 @@ import {
 } from '@rnn/core';
 import { loadLayersModel, readSafetensors, toLayersModel } from '@rnn/interop';
 import { CharTokenizer, EntityTagger, LanguageModel, TextClassifier, WordTokenizer } from '@rnn/nlp';
+import { Forecaster } from '@rnn/timeseries';
 import { describe, expect, it } from 'vitest';
 import { formatSize, modelFileName, slug } from './files.js';
 import { modelKind, modelKinds, registerModelKind } from './kinds.js';
@@ -78,6 +79,7 @@ describe('kinds registry', () => {
     expect(kinds.map((k) => [k.id, k.extension, k.page])).toEqual([
       ['language-model', '.rnnlm', 'text'],
       ['sentiment', '.rnnclf', 'classify'],
+      ['forecaster', '.rnnfc', 'forecast'],
       ['tagger', '.rnnner', 'classify'],
     ]);
     expect(new Set(kinds.map((k) => k.extension)).size).toBe(kinds.length);
@@ -92,7 +94,7 @@ describe('kinds registry', () => {
       'kind.extension: expected an extension no other kind uses, received ".rnnlm"',
     );
     expect(() => registerModelKind({ id: 'other', label: 'x', extension: 'rnn', page: 'x', network })).toThrow(InvalidArgumentError);
-    expect(() => modelKind('nope')).toThrow('kind: expected one of language-model, sentiment, tagger, received "nope"');
+    expect(() => modelKind('nope')).toThrow('kind: expected one of language-model, sentiment, forecaster, tagger, received "nope"');
   });
 
   it("reaches the network inside a file of its kind, and names another kind's file", async () => {
@@ -102,6 +104,16 @@ describe('kinds registry', () => {
     expect(() => modelKind('sentiment').network(backend, lm.toBytes())).toThrow(CorruptModelError); // synchronous for nlp kinds
     net.dispose();
     lm.dispose();
+  });
+
+  it('reaches the network inside a forecaster file (the timeseries package is imported on demand)', async () => {
+    const f = new Forecaster(backend, { horizon: 2, lookback: 4, hiddenSize: 3, epochs: 2, validation: 0, level: null });
+    await f.fit(Array.from({ length: 30 }, (_, i) => Math.sin(i / 3)));
+    const net = await modelKind('forecaster').network(backend, f.save());
+    expect(net.getWeights()).toEqual(f.model.getWeights());
+    await expect(modelKind('forecaster').network(backend, new Uint8Array(40))).rejects.toThrow(CorruptModelError);
+    net.dispose();
+    f.dispose();
   });
 });
 

@@ -3,7 +3,9 @@
 // with its prediction interval, the history and the naive / seasonal-naive / drift baselines, and scores all.
 import './forecast.css';
 import { jsBackend } from '@rnn/backend-js';
-import { describeFrequency, type Forecast, Forecaster, MISSING_POLICIES } from '@rnn/timeseries';
+import { InvalidArgumentError } from '@rnn/core';
+import { column, describeFrequency, type Forecast, Forecaster, MISSING_POLICIES, sliceSeries, type TimeSeries } from '@rnn/timeseries';
+import { ModelBar, type ModelFile } from '../../models/model-bar.js';
 import type { Page, PageContext } from '../../shell/page.js';
 import { fmt, h } from '../../ui/dom.js';
 import { LineChart } from '../../ui/line-chart.js';
@@ -165,13 +167,8 @@ export const forecastPage: Page = {
     const chartBox = h('div', { class: 'forecast-chart' });
     const metricsBox = h('div', { class: 'forecast-metrics' });
 
-    const render = (t: TrainedForecast): void => {
-      let forecast: Forecast | null = null;
-      if (t.forecaster) {
-        const f = Forecaster.load(backend, t.forecaster);
-        forecast = f.predict();
-        f.dispose();
-      }
+    /** Draws a forecast of the test period: from the job's forecaster, or none (stopped before fit returned). */
+    const render = (t: TrainedForecast, forecast: Forecast | null, opened: { title: string; f: Forecaster } | null = null): void => {
       const view = forecastView(t, forecast);
       const chart = new LineChart(
         { xLabel: t.train.time ? 'time' : 'row', yLabel: t.target, height: 300, legendValues: false, xTime: t.train.time !== null },
@@ -181,11 +178,57 @@ export const forecastPage: Page = {
       chart.set(view.series);
       metricsBox.replaceChildren(metricsTable(view.metrics, t));
       const r = t.report;
-      modelNote.dataset.model = r ? 'trained' : 'stopped';
-      modelNote.textContent = r
-        ? `Trained ${r.epochs} epochs (${r.stopped === 'earlyStopping' ? 'early stopping, best weights restored' : r.stopped}) in ${fmt(r.seconds, 3)} s: ${r.parameters.toLocaleString('en')} weights, ${r.windows.train} training windows, ${r.windows.validation} validation origins. Test period: the last ${t.horizon} points, never seen in training.`
-        : `Stopped after ${t.epochs} epochs, before the fit returned: there is no fitted model, only the baselines are shown. Train again and let it finish (it stops early on its own).`;
+      modelNote.dataset.model = opened ? 'opened' : r ? 'trained' : 'stopped';
+      modelNote.textContent = opened
+        ? `${opened.title}: a ${opened.f.config.cell.toUpperCase()} ${opened.f.config.hiddenSize} forecaster of “${t.target}” (${r!.epochs} epochs, ${r!.parameters.toLocaleString('en')} weights), forecasting the last ${t.horizon} points of the chosen series from the points before them, without refitting.`
+        : r
+          ? `Trained ${r.epochs} epochs (${r.stopped === 'earlyStopping' ? 'early stopping, best weights restored' : r.stopped}) in ${fmt(r.seconds, 3)} s: ${r.parameters.toLocaleString('en')} weights, ${r.windows.train} training windows, ${r.windows.validation} validation origins. Test period: the last ${t.horizon} points, never seen in training.`
+          : `Stopped after ${t.epochs} epochs, before the fit returned: there is no fitted model, only the baselines are shown. Train again and let it finish (it stops early on its own).`;
     };
+
+    const seriesLabel = (): string => (isBundled(seriesSelect.value) ? seriesSelect.value : (upload?.name ?? 'upload'));
+
+    /** The chosen series (bundled or uploaded), as the task reads it. */
+    const chosenSeries = async (): Promise<{ series: TimeSeries; target: string }> => {
+      const name = seriesSelect.value;
+      if (isBundled(name)) return (await import('./series.js')).bundledSeries(name); // the data comes with the task's chunk
+      return uploadedSeries(uploadChoice());
+    };
+
+    /**
+     * A forecaster file (downloaded here, or a recent model) forecasts the last `horizon` points of the chosen
+     * series from the points before them (`predict({ history })`, no refit), scored like a trained one.
+     */
+    const openForecaster = async ({ title, bytes }: ModelFile): Promise<void> => {
+      const f = Forecaster.load(backend, bytes);
+      try {
+        const { series, target } = await chosenSeries();
+        if (f.target !== target)
+          throw new InvalidArgumentError('model', `a forecaster of “${target}” (the chosen series)`, f.target ?? '(unnamed)');
+        const H = f.horizon;
+        const n = series.length;
+        if (H >= n) throw new InvalidArgumentError('model', `a horizon below ${n} (the chosen series' length)`, H);
+        const part = (s: TimeSeries) => ({ time: s.time, values: column(s, target) });
+        const history = sliceSeries(series, 0, n - H);
+        const t: TrainedForecast = {
+          forecaster: bytes,
+          report: f.report,
+          epochs: f.report.epochs,
+          target,
+          seasonality: Number(seasonality.value),
+          naiveSeason: Number(naiveSeason.value),
+          horizon: H,
+          lookback: f.config.lookback,
+          level: f.config.level ?? Number(level.value),
+          train: part(history),
+          test: part(sliceSeries(series, n - H)),
+        };
+        render(t, f.predict({ history }), { title, f });
+      } finally {
+        f.dispose();
+      }
+    };
+    const bar = new ModelBar({ kind: 'forecaster', open: openForecaster });
 
     const panel = new TrainingPanel(ctx.training, {
       spec: () => {
@@ -214,8 +257,19 @@ export const forecastPage: Page = {
       style: (series, i) => ({ color: i === 0 ? '#1f77b4' : '#d62728', dashed: series === 'valLoss' }),
       onResult: (result) => {
         if (!mounted) return; // a job stopped by leaving the page
+        const t = result as TrainedForecast;
         try {
-          render(result as TrainedForecast);
+          const f = t.forecaster ? Forecaster.load(backend, t.forecaster) : null;
+          try {
+            render(t, f ? f.predict() : null);
+            if (f)
+              void bar.trained({
+                title: `${f.config.cell.toUpperCase()} ${f.config.hiddenSize} · ${seriesLabel()} · ${t.epochs} epochs`,
+                bytes: t.forecaster!,
+              });
+          } finally {
+            f?.dispose();
+          }
         } catch (e) {
           showError(e);
         }
@@ -266,9 +320,11 @@ export const forecastPage: Page = {
       ),
       panel.element,
       modelNote,
+      bar.element, // after the page's own error: the model bar's error is a second p.error
       chartBox,
       metricsBox,
     );
+    void bar.openFromRoute(ctx.params);
 
     return () => {
       mounted = false;
