@@ -372,6 +372,15 @@ describe('playground in Chromium', () => {
       expect(shown.map(([label]) => label)).toEqual(['negative', 'positive']);
       shown.forEach(([, p], i) => expect(p).toBeCloseTo(want.probabilities[i]!, 5));
       expect(await page.getAttribute('.verdict', 'data-label')).toBe(want.label);
+      // why: each word's gradient × input, as TextClassifier.explain computes it in Node
+      const why = clf.explain(SENTENCE);
+      expect(await page.getAttribute('.why', 'data-label')).toBe(why.label);
+      const saliency = await page.$$eval('.why .saliency-token', (els) =>
+        els.map((e) => [e.textContent, Number(e.getAttribute('data-saliency'))] as const),
+      );
+      expect(saliency.map(([token]) => token)).toEqual(why.tokens);
+      saliency.forEach(([, v], t) => expect(v, why.tokens[t]).toBeCloseTo(why.saliency[t]!, 5));
+      await s.screenshot('classify-sentiment-why');
       clf.dispose();
       await page.fill('input[name="sentence"]', '');
       expect(await page.textContent('.page p.error:not(.ner-error)')).toMatch(/^texts\[0\]: expected/);

@@ -106,6 +106,22 @@ export interface Classification {
   probabilities: Float64Array;
 }
 
+/** Which tokens drove a classification (`explain`). */
+export interface Explanation {
+  /** The text's tokens, as the model reads them. */
+  tokens: string[];
+  /** The class explained (by default the predicted one), its index and probability. */
+  label: string;
+  index: number;
+  probability: number;
+  /**
+   * Per token: gradient × input of the class's log-probability with respect to the token's embedding vector
+   * (summed over its dimensions). Positive pushes towards the class, negative away from it; to first order the
+   * values sum to log p(class) minus its value with every embedding vector set to zero.
+   */
+  saliency: Float64Array;
+}
+
 /** A saved classifier: the core model file (it holds a sequencePooling layer) and what it needs besides. */
 export interface TextClassifierFiles {
   model: Uint8Array;
@@ -316,6 +332,39 @@ export class TextClassifier {
   inspect(text: string, options: InspectOptions = {}): Inspection {
     const [ids] = this.encodeAll([text], 'text');
     return inspect(this.model, ids!, { ...options, tokens: this.tokenizer.vocabulary.decode(ids!) });
+  }
+
+  /**
+   * Which tokens of `text` drive the probability of `options.label` (default: the predicted class): gradient ×
+   * input saliency, from `Sequential.inputGradient` at the embedding's output (inference mode, no dropout).
+   */
+  explain(text: string, options: { label?: string | number } = {}): Explanation {
+    const [ids] = this.encodeAll([text], 'text');
+    const probabilities = this.predictProbabilities([text])[0]!;
+    let index = 0;
+    if (options.label === undefined)
+      for (let c = 1; c < probabilities.length; c++) index = probabilities[c]! > probabilities[index]! ? c : index;
+    else index = this.classIds([options.label], 1, 'options.label')[0]!;
+    const T = ids!.length;
+    const { gradient } = this.model.inputGradient(
+      { x: { data: ids!, shape: [1, T] }, y: { data: [index], shape: [1] } },
+      { layer: 1 }, // the embedding's output: token ids have no gradient
+    );
+    const table = this.model.getWeights()['0.embeddings']!;
+    const E = gradient.shape[2]!;
+    // the loss is -log p(class): its gradient, negated, is that of the log-probability
+    const saliency = Float64Array.from({ length: T }, (_, t) => {
+      let dot = 0;
+      for (let e = 0; e < E; e++) dot -= gradient.data[t * E + e]! * table[ids![t]! * E + e]!;
+      return dot;
+    });
+    return {
+      tokens: this.tokenizer.vocabulary.decode(ids!),
+      label: this.labels[index]!,
+      index,
+      probability: probabilities[index]!,
+      saliency,
+    };
   }
 
   dispose(): void {

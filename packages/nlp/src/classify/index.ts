@@ -6,6 +6,7 @@ export {
   type ClassifierEvaluation,
   type ClassifierFitOptions,
   type ClassifierHistory,
+  type Explanation,
   TextClassifier,
   type TextClassifierFiles,
   type TextClassifierOptions,

@@ -5,6 +5,7 @@ import { EntityTagger, TextClassifier } from '@rnn/nlp';
 import { ModelBar } from '../../models/model-bar.js';
 import { networkName } from '../../models/network.js';
 import type { Page, PageContext } from '../../shell/page.js';
+import { divergingColor } from '../../ui/colors.js';
 import { fmt, h } from '../../ui/dom.js';
 import { TrainingPanel } from '../../ui/training-panel.js';
 import type { TrainedTagger } from './ner-task.js';
@@ -26,6 +27,7 @@ export const classifyPage: Page = {
     const sentence = h('input', { name: 'sentence', size: 70, value: EXAMPLES[0] });
     const error = h('p', { class: 'error', role: 'alert', hidden: true });
     const verdict = h('div', { class: 'verdict' });
+    const why = h('div', { class: 'why' });
 
     const classify = (): void => {
       if (!clf) return;
@@ -45,11 +47,37 @@ export const classifyPage: Page = {
             );
           }),
         );
+        explain();
       } catch (e) {
         verdict.replaceChildren();
+        why.replaceChildren();
         error.textContent = e instanceof Error ? e.message : String(e); // e.g. an empty sentence
         error.hidden = false;
       }
+    };
+    /** Colours each word by how much it pushes the prediction towards its label (TextClassifier.explain). */
+    const explain = (): void => {
+      const e = clf!.explain(sentence.value);
+      const limit = Math.max(1e-12, ...e.saliency.map(Math.abs));
+      const words = e.tokens.flatMap((token, t) => {
+        const v = e.saliency[t]!;
+        const word = h(
+          'span',
+          { class: 'saliency-token', 'data-saliency': v, title: `${token}: ${fmt(v, 4)}`, style: `background:${divergingColor(v, limit)}` },
+          token,
+        );
+        return t === 0 ? [word] : [' ', word];
+      });
+      why.dataset.label = e.label;
+      why.replaceChildren(
+        h('p', { class: 'saliency' }, ...words),
+        h(
+          'p',
+          { class: 'note' },
+          `Why “${e.label}”: each word coloured by how much it pushes the prediction towards “${e.label}” (red) or away from it (blue): `,
+          'gradient × input of the log-probability at the word’s embedding, through the recurrent layer (TextClassifier.explain, on Sequential.inputGradient). Hover a word for its value.',
+        ),
+      );
     };
     sentence.addEventListener('input', classify);
     const useExample = (text: string): void => {
@@ -181,6 +209,7 @@ export const classifyPage: Page = {
       ),
       error,
       verdict,
+      why,
       bar.element, // after the page's own errors: the model bar's error is another p.error
       h('h3', {}, 'Named entities'),
       h(
