@@ -1,5 +1,6 @@
-// Every page, freshly loaded in Chromium: it mounts without console errors, fits a phone-width screen without
-// horizontal scrolling, and leaves a screenshot (wide and narrow) in .tmp/artifacts/playground.
+// Every page, freshly loaded in Chromium: it mounts without console errors, names every control and chart for
+// assistive technology, fits a phone-width screen without horizontal scrolling, and leaves a screenshot (wide
+// and narrow) in .tmp/artifacts/playground.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pages } from '../pages/index.js';
 import { openApp, type Session } from './harness.js';
@@ -16,7 +17,7 @@ afterAll(async () => {
 
 describe('every page in Chromium', () => {
   for (const { id } of pages) {
-    it(`#/${id} loads without console errors and fits a narrow screen`, async () => {
+    it(`#/${id} loads without console errors, names its controls and fits a narrow screen`, async () => {
       const { page } = s;
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.goto(`${s.url}#/${id}`);
@@ -29,6 +30,16 @@ describe('every page in Chromium', () => {
       await s.screenshot(`page-${id}-narrow`);
       expect(overflow, 'pixels of horizontal scrolling at 390 px').toBeLessThanOrEqual(0);
       expect(s.errors()).toEqual([]);
+      // every control and chart has an accessible name (a label, aria-label or, for buttons, its text)
+      const unnamed = await page.evaluate(() =>
+        [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, canvas')]
+          .filter((el) => {
+            const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+            return !labelled && !(el.tagName === 'BUTTON' && el.textContent!.trim());
+          })
+          .map((el) => el.outerHTML.slice(0, 120)),
+      );
+      expect(unnamed).toEqual([]);
     });
   }
 });

@@ -253,6 +253,7 @@ describe('playground in Chromium', () => {
   describe('text generation and inside the network', () => {
     const TRAIN = { hiddenSize: '16', embeddingSize: '8', sequenceLength: '16', batchSize: '8', steps: '25' };
     let lm: LanguageModel;
+    let nodeLosses: number[] = [];
 
     beforeAll(() => {
       // the worker's job, run in Node on the same backend (js, float32) with the same settings and seed
@@ -266,7 +267,7 @@ describe('playground in Chromium', () => {
         lr: 0.01,
         seed: 1,
       });
-      for (let i = 0; i < 25; i++) run.step();
+      nodeLosses = Array.from({ length: 25 }, () => run.step().loss.loss!);
       lm = LanguageModel.load(jsBackend(), (run.result!() as TrainedLm).files);
       run.dispose();
     });
@@ -280,6 +281,16 @@ describe('playground in Chromium', () => {
       await page.click('[data-action="train"]');
       await page.waitForSelector('.model-note[data-model="trained"]');
       expect(await panelState(page)).toEqual({ state: 'completed', step: 25 });
+      // the loss falls, step by step as in Node
+      const [loss] = JSON.parse((await page.getAttribute('.training-panel canvas', 'data-summary'))!) as {
+        first: number;
+        last: number;
+        points: number;
+      }[];
+      expect(loss!.points).toBe(25);
+      expect(loss!.first).toBeCloseTo(nodeLosses[0]!, 5);
+      expect(loss!.last).toBeCloseTo(nodeLosses[24]!, 5);
+      expect(loss!.last).toBeLessThan(loss!.first - 0.5);
       expect(await page.textContent('.model-note')).toMatch(
         /^Model: LSTM with 16 units, \d+ characters, .* trained 25 steps on Tiny Shakespeare/,
       );

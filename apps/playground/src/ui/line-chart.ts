@@ -135,7 +135,7 @@ export class LineChart {
     const summary = this.series.map((s) => {
       let points = 0;
       for (let i = 0; i < s.y.length; i++) if (Number.isFinite(s.y[i]!)) points++;
-      return { name: s.name, points, last: s.y.length ? s.y[s.y.length - 1]! : null };
+      return { name: s.name, points, first: s.y.length ? s.y[0]! : null, last: s.y.length ? s.y[s.y.length - 1]! : null };
     });
     // machine-readable too: the end-to-end test reads what the chart holds from here
     this.canvas.dataset.summary = JSON.stringify(summary);

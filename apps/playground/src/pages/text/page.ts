@@ -29,6 +29,7 @@ export const textPage: Page = {
       rows: 6,
       cols: 80,
       hidden: true,
+      'aria-label': 'Text to learn',
       placeholder: 'Paste a text to learn (at least a few thousand characters)',
     });
     const cellSelect = h('select', { name: 'cell' }, ...CELL_KINDS.map((k) => h('option', { value: k }, CELL_LABELS[k])));
