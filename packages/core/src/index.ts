@@ -59,6 +59,15 @@ export {
   UnsupportedError,
 } from './errors.js';
 export { constant, gateConstants, glorotUniform, type Initializer, orthogonal, uniform, zeros } from './init/initializers.js';
+export {
+  type BlobReader,
+  BlobWriter,
+  type Container,
+  type ContainerFormat,
+  readContainer,
+  type TensorEntry,
+  writeContainer,
+} from './io/container.js';
 export { crc32 } from './io/crc32.js';
 export {
   type LoadOptions,

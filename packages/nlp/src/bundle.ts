@@ -1,17 +1,13 @@
-// The file format of the NLP models (EntityTagger, Translator, LanguageModel, TextClassifier): a JSON manifest (model kind, configuration,
-// vocabularies) and the named weight tensors, in one byte string closed by a CRC-32, laid out like core's model
-// files:
-//   0   8  magic "RNNNLPMD"
-//   8   4  u32 format version (1)
-//   12  4  u32 manifest length M
-//   16  M  UTF-8 JSON manifest { kind, dtype, tensors: [{ name, shape, offset }], elements, ...payload }
-//   ..  N  weights, little-endian float32 or float64 (the backend's dtype, so a round trip is exact)
-//   end 4  u32 CRC-32 of all preceding bytes
+// The file format of the NLP models (EntityTagger, Translator, LanguageModel, TextClassifier): core's checksummed
+// container (docs/model-format.md) with magic "RNNNLPMD", version 1, the manifest
+// { ...payload, kind, dtype, tensors: [{ name, shape, offset }], elements } (model kind, configuration,
+// vocabularies) and the named weight tensors in the backend's dtype, so a round trip is exact.
 // Loading checks every size against the bytes present and throws CorruptModelError naming what is wrong.
 import {
   type Backend,
+  BlobWriter,
+  type ContainerFormat,
   CorruptModelError,
-  crc32,
   type DType,
   type FloatArray,
   type LayerFactory,
@@ -22,14 +18,12 @@ import {
   type OptimizerConfig,
   optimizerFromConfig,
   RnnError,
+  readContainer,
   Sequential,
+  writeContainer,
 } from '@rnn/core';
 
-const MAGIC = 'RNNNLPMD';
-const VERSION = 1;
-const HEADER = 16;
-const TRAILER = 4;
-const MAX_MANIFEST = 64 * 1024 * 1024;
+const FORMAT: ContainerFormat = { magic: 'RNNNLPMD', version: 1, description: 'an @rnn/nlp model file' };
 
 export interface NamedTensor {
   name: string;
@@ -45,83 +39,21 @@ export interface Bundle {
 }
 
 export function writeBundle(kind: string, payload: Record<string, unknown>, tensors: readonly NamedTensor[], dtype: DType): Uint8Array {
-  let elements = 0;
-  const table = tensors.map((t) => {
-    const entry = { name: t.name, shape: [...t.shape], offset: elements };
-    elements += t.data.length;
-    return entry;
-  });
-  const json = new TextEncoder().encode(JSON.stringify({ ...payload, kind, dtype, tensors: table, elements }));
-  const width = dtype === 'float32' ? 4 : 8;
-  const out = new Uint8Array(HEADER + json.length + elements * width + TRAILER);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < MAGIC.length; i++) out[i] = MAGIC.charCodeAt(i);
-  view.setUint32(8, VERSION, true);
-  view.setUint32(12, json.length, true);
-  out.set(json, HEADER);
-  let pos = HEADER + json.length;
-  for (const t of tensors)
-    for (let i = 0; i < t.data.length; i++, pos += width)
-      if (width === 4) view.setFloat32(pos, t.data[i]!, true);
-      else view.setFloat64(pos, t.data[i]!, true);
-  view.setUint32(pos, crc32(out.subarray(0, pos)), true);
-  return out;
+  const blob = new BlobWriter();
+  const table = tensors.map((t) => ({ name: t.name, shape: [...t.shape], offset: blob.add(t.data) }));
+  return writeContainer(FORMAT, { ...payload, kind, dtype, tensors: table, elements: blob.elements }, blob, dtype);
 }
 
 export function readBundle(bytes: Uint8Array, kind: string): Bundle {
-  const corrupt = (what: string, expected: string, received: unknown) => new CorruptModelError(what, expected, received);
-  if (!(bytes instanceof Uint8Array)) throw corrupt('bytes', 'a Uint8Array', bytes);
-  if (bytes.length < HEADER + TRAILER) throw corrupt('file', `at least ${HEADER + TRAILER} bytes`, `${bytes.length} bytes`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = String.fromCharCode(...bytes.subarray(0, 8));
-  if (magic !== MAGIC) throw corrupt('file.magic', `"${MAGIC}" (an @rnn/nlp model file)`, magic);
-  const version = view.getUint32(8, true);
-  if (version !== VERSION) throw corrupt('file.version', `format version ${VERSION}`, version);
-  const m = view.getUint32(12, true);
-  if (m > MAX_MANIFEST || HEADER + m + TRAILER > bytes.length)
-    throw corrupt('file.manifestLength', `at most ${Math.min(MAX_MANIFEST, bytes.length - HEADER - TRAILER)} bytes`, m);
-  const end = bytes.length - TRAILER;
-  const stored = view.getUint32(end, true);
-  const actual = crc32(bytes.subarray(0, end));
-  if (stored !== actual)
-    throw corrupt('file.checksum', `CRC-32 ${actual.toString(16)} (the file is damaged or was altered)`, stored.toString(16));
-  let manifest: Record<string, unknown>;
-  try {
-    manifest = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(HEADER, HEADER + m)));
-  } catch (e) {
-    throw corrupt('file.manifest', 'valid UTF-8 JSON', e instanceof Error ? e.message : e);
-  }
-  if (typeof manifest !== 'object' || manifest === null) throw corrupt('manifest', 'an object', manifest);
-  const { kind: fileKind, dtype, tensors: table, elements, ...payload } = manifest;
-  if (fileKind !== kind) throw corrupt('manifest.kind', `"${kind}"`, fileKind);
-  if (dtype !== 'float32' && dtype !== 'float64') throw corrupt('manifest.dtype', '"float32" or "float64"', dtype);
-  const width = dtype === 'float32' ? 4 : 8;
-  const blob = end - HEADER - m;
-  if (elements !== blob / width) throw corrupt('manifest.elements', `${blob / width} (the weights' size)`, elements);
-  if (!Array.isArray(table)) throw corrupt('manifest.tensors', 'a tensor table', table);
+  const file = readContainer(FORMAT, bytes);
+  const { kind: fileKind, dtype, tensors: table, elements, ...payload } = file.manifest;
+  if (fileKind !== kind) throw new CorruptModelError('manifest.kind', `"${kind}"`, fileKind);
+  const blob = file.blob(dtype, elements);
+  if (!Array.isArray(table)) throw new CorruptModelError('manifest.tensors', 'a tensor table', table);
   const tensors = new Map<string, { shape: number[]; data: Float64Array }>();
-  table.forEach((e: { name?: unknown; shape?: unknown; offset?: unknown }, i) => {
-    const shape = e?.shape;
-    if (
-      typeof e?.name !== 'string' ||
-      !Array.isArray(shape) ||
-      !shape.every((d) => Number.isInteger(d) && d > 0) ||
-      !Number.isInteger(e.offset) ||
-      (e.offset as number) < 0
-    )
-      throw corrupt(`manifest.tensors[${i}]`, 'a tensor entry { name, shape, offset }', e);
-    const size = (shape as number[]).reduce((a, b) => a * b, 1);
-    const offset = e.offset as number;
-    if (offset + size > (elements as number))
-      throw corrupt(
-        `manifest.tensors[${i}] (${e.name})`,
-        `data inside the ${elements}-element blob`,
-        `offset ${offset} + ${size} elements`,
-      );
-    const data = new Float64Array(size);
-    let pos = HEADER + m + offset * width;
-    for (let k = 0; k < size; k++, pos += width) data[k] = width === 4 ? view.getFloat32(pos, true) : view.getFloat64(pos, true);
-    tensors.set(e.name, { shape: shape as number[], data });
+  table.forEach((e, i) => {
+    const t = blob.entry(`manifest.tensors[${i}]`, e);
+    tensors.set(t.name, { shape: t.shape, data: blob.read(t.offset, t.size) });
   });
   return { kind, payload, tensors };
 }

@@ -88,7 +88,7 @@ describe('LanguageModel.toBytes / fromBytes', () => {
     );
     // a core model file, a classifier and a tagger are other kinds of files
     expect(() => LanguageModel.fromBytes(jsBackend(), saveModelBytes(lm.model))).toThrow(
-      'file.magic: expected "RNNNLPMD" (an @rnn/nlp model file), received RNNMODEL',
+      'file.magic: expected "RNNNLPMD" (an @rnn/nlp model file), received "RNNMODEL"',
     );
     const clf = tinyClassifier();
     expect(() => LanguageModel.fromBytes(jsBackend(), clf.toBytes())).toThrow(
