@@ -3,13 +3,13 @@
 // pages, downloads as a file that @rnn/nlp reads in Node with the same generations, and uploads again; damaged and
 // wrong files are named on the page. A TF.js model made here with tfjs-layers is imported on the models page:
 // its summary and outputs are the ones interop and tfjs compute in Node, and its exports read back (ONNX in
-// onnxruntime-node).
+// onnxruntime-node). An ONNX model exported in Node is imported the same way and runs as onnxruntime runs it.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsBackend } from '@rnn/backend-js';
-import { loadModelBytes, Rng } from '@rnn/core';
-import { loadLayersModel } from '@rnn/interop';
+import { bidirectional, dense, gru, loadModelBytes, lstm, meanSquaredError, Rng, recurrent, Sequential, sgd } from '@rnn/core';
+import { exportOnnx, importOnnx, loadLayersModel } from '@rnn/interop';
 import { EntityTagger, LanguageModel, TextClassifier } from '@rnn/nlp';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -368,6 +368,74 @@ describe('models in Chromium', () => {
       await page.waitForFunction(() => /Conv1D/i.test(document.querySelector('p.open-error')?.textContent ?? ''));
       expect(await shown()).toBe(expected(JSON.stringify(c.modelJson), c.weights));
       await s.screenshot('models-import-error');
+    });
+  });
+
+  describe('an ONNX model exported in Node', () => {
+    const input = [
+      [0.5, -1, 0.25],
+      [1, 0, -0.5],
+      [-0.75, 0.5, 2],
+      [0.1, 0.2, 0.3],
+    ];
+    const x = { data: Float32Array.from(input.flat()), shape: [1, 4, 3] };
+    let bytes: Uint8Array;
+
+    beforeAll(() => {
+      const model = new Sequential(jsBackend(), {
+        layers: [
+          bidirectional({ cell: gru({ inputSize: 3, hiddenSize: 4 }), mergeMode: 'sum', returnSequences: true }),
+          recurrent({ cell: lstm({ inputSize: 4, hiddenSize: 5 }) }),
+          dense({ inputSize: 5, outputSize: 2, activation: 'tanh' }),
+        ],
+        loss: meanSquaredError(),
+        optimizer: sgd(),
+      });
+      const rng = new Rng(9);
+      model.setWeights(
+        Object.fromEntries(model.params.map((p) => [p.name, Float64Array.from({ length: p.value.size }, () => rng.uniform(-0.6, 0.6))])),
+      );
+      bytes = exportOnnx(model, { sequenceLengths: true });
+      model.dispose();
+    });
+
+    it('imports the .onnx file: the summary of importOnnx in Node, try-it output equal to onnxruntime', async () => {
+      await page.goto(`${s.url}#/models`);
+      await ready('models');
+      await page.setInputFiles('input[name="onnx"]', writeFile('bigru.onnx', bytes));
+      await page.waitForFunction(() => document.querySelector('section.network h3')?.textContent === 'bigru.onnx');
+      const node = importOnnx(jsBackend(), bytes);
+      const rows = await page.$$eval('table.summary tbody tr', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+      );
+      expect(rows).toEqual(summaryRows(node.model).map((r) => [String(r.index), r.layer, r.sizes, r.parameters.toLocaleString('en')]));
+      expect(rows.map((r) => r[1])).toEqual(['bidirectional GRU (sum), every step', 'LSTM, last step', 'dense (tanh)']);
+      expect(await page.$$eval('ul.ignored li', (lis) => lis.map((li) => li.textContent))).toEqual(node.ignored);
+
+      await page.fill('textarea[name="input"]', JSON.stringify(input));
+      await page.click('[data-action="predict"]');
+      await page.waitForSelector('pre.prediction[data-state="done"]');
+      const shown = JSON.parse((await page.getAttribute('pre.prediction', 'data-values'))!) as number[];
+      expect(shown).toEqual(Array.from(node.model.predict(x).data));
+      const ort = await runOnnx(bytes, { x, lengths: [4] });
+      expect(ort.dims).toEqual([1, 2]);
+      shown.forEach((v, i) => expect(Math.abs(v - ort.data[i]!)).toBeLessThan(1e-5));
+      node.model.dispose();
+      await s.screenshot('models-onnx-imported');
+    });
+
+    it("names a damaged .onnx file with interop's message", async () => {
+      const damaged = bytes.slice(0, bytes.length - 40);
+      let expected = '';
+      try {
+        importOnnx(jsBackend(), damaged);
+      } catch (e) {
+        expected = (e as Error).message;
+      }
+      expect(expected).toMatch(/^bytes: expected an ONNX ModelProto/);
+      await page.setInputFiles('input[name="onnx"]', writeFile('damaged.onnx', damaged));
+      await page.waitForSelector('p.open-error:not([hidden])');
+      expect(await page.textContent('p.open-error')).toBe(expected);
     });
   });
 

@@ -1,6 +1,6 @@
 // The subset of onnx.proto (github.com/onnx/onnx, onnx/onnx.proto; proto2, field numbers unchanged) that an
-// exported model uses, compiled at load time by protobufjs. Unused fields are left out: protobuf readers skip
-// nothing they do not see, and writers never emit them.
+// exported model uses and the importer reads, compiled at load time by protobufjs. Other fields are left out:
+// protobuf readers skip fields they do not know, and writers never emit unset ones.
 import protobuf from 'protobufjs';
 
 const SCHEMA = `
@@ -70,6 +70,12 @@ message TensorProto {
   optional string name = 8;
   optional string doc_string = 12;
   optional bytes raw_data = 9;
+  repeated float float_data = 4 [packed = true];
+  repeated int32 int32_data = 5 [packed = true];
+  repeated int64 int64_data = 7 [packed = true];
+  repeated double double_data = 10 [packed = true];
+  repeated StringStringEntryProto external_data = 13;
+  optional int32 data_location = 14;
 }
 
 message TensorShapeProto {
@@ -104,6 +110,6 @@ const root = protobuf.parse(SCHEMA, { keepCase: true }).root;
 export const ModelProto = root.lookupType('onnx.ModelProto');
 
 /** TensorProto.DataType values used here. */
-export const DataType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
+export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, DOUBLE: 11 } as const;
 /** AttributeProto.AttributeType values used here. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;

@@ -1,10 +1,10 @@
 // Models: the recent models kept in this browser (open, download, delete), and the network workbench: import a
-// TF.js / Keras layers model or open an rnn model file (or a recent model's network), read its summary, run it on
-// an input, and export it as an rnn model file, ONNX, TF.js layers or a PyTorch safetensors state_dict.
+// TF.js / Keras layers model or an ONNX model, or open an rnn model file (or a recent model's network), read its
+// summary, run it on an input, and export it as an rnn model file, ONNX, TF.js layers or a PyTorch state_dict.
 import './models.css';
 import { jsBackend } from '@rnn/backend-js';
 import { loadModelBytes, type Sequential } from '@rnn/core';
-import { loadLayersModel } from '@rnn/interop';
+import { importOnnx, loadLayersModel } from '@rnn/interop';
 import { downloadBytes, fileBytes, formatDate, formatSize, modelFileName, slug } from '../../models/files.js';
 import { modelKind, modelKinds } from '../../models/kinds.js';
 import {
@@ -127,7 +127,7 @@ export const modelsPage: Page = {
       );
     };
 
-    // opening a network: a TF.js / Keras layers model, or an rnn model file
+    // opening a network: a TF.js / Keras layers model, an ONNX model, or an rnn model file
     const openError = h('p', { class: 'error open-error', role: 'alert', hidden: true });
     const tfjsInput = h('input', { type: 'file', name: 'tfjs', multiple: true, accept: '.json,.bin' });
     const softmaxSelect = h(
@@ -136,6 +136,7 @@ export const modelsPage: Page = {
       h('option', { value: 'reject' }, 'refuse it'),
       h('option', { value: 'logits' }, 'drop it (predict gives logits)'),
     );
+    const onnxInput = h('input', { type: 'file', name: 'onnx', accept: '.onnx' });
     const nativeInput = h('input', { type: 'file', name: 'native', accept: '.rnnmodel' });
     const opening = async (load: () => Promise<void>): Promise<void> => {
       openError.hidden = true;
@@ -156,6 +157,15 @@ export const modelsPage: Page = {
         });
         useNetwork(model, named.find((f) => f.name.endsWith('.json'))!.name, ignored);
       });
+    });
+    onnxInput.addEventListener('change', () => {
+      const file = onnxInput.files?.[0];
+      onnxInput.value = '';
+      if (file)
+        void opening(async () => {
+          const { model, ignored } = importOnnx(backend, await fileBytes(file), { softmax: softmaxSelect.value as 'reject' | 'logits' });
+          useNetwork(model, file.name, ignored);
+        });
     });
     nativeInput.addEventListener('change', () => {
       const file = nativeInput.files?.[0];
@@ -317,12 +327,14 @@ export const modelsPage: Page = {
         'p',
         {},
         'A TF.js or Keras layers model (model.json and its .bin weight files, as tf.LayersModel.save or the tensorflowjs converter writes them) ',
-        'is imported with @rnn/interop into an rnn network; so is an rnn model file.',
+        'is imported with @rnn/interop into an rnn network; so is an ONNX model whose graph is a chain of recurrent, embedding and dense layers ',
+        '(as exportOnnx and PyTorch write them), and an rnn model file.',
       ),
       h(
         'form',
         { class: 'options', onSubmit: (e) => e.preventDefault() },
         h('label', {}, 'TF.js / Keras model.json + .bin files ', tfjsInput),
+        h('label', {}, 'ONNX model (.onnx) ', onnxInput),
         h('label', {}, 'a softmax on the last layer: ', softmaxSelect),
         h('label', {}, 'rnn model file (.rnnmodel) ', nativeInput),
       ),
