@@ -115,6 +115,7 @@ describe('playground in Chromium', () => {
     const loss = JSON.parse((await page.getAttribute('.training-panel canvas', 'data-summary'))!) as { name: string }[];
     expect(loss.map((x) => x.name)).toEqual(['RNN', 'RNN + clip', 'LSTM', 'LSTM + clip', 'GRU', 'GRU + clip']);
     expect(await page.$$eval('.grad-table tr[data-series]', (rows) => rows.length)).toBe(6);
+    await s.screenshot('gradients-trained');
   });
 
   it('trains on the backend chosen in the switcher', async () => {
@@ -159,6 +160,7 @@ describe('playground in Chromium', () => {
       expect(webgl.cells[4]).toMatch(/^backend: expected a tfjs "webgl" backend that initialises here, received .+/);
       console.warn(`tfjs-webgl unavailable in this Chromium: ${webgl.cells[4]}`);
     }
+    await s.screenshot('backends-compared');
   });
 
   describe('unrolling', () => {
@@ -232,6 +234,7 @@ describe('playground in Chromium', () => {
       const batch = corpusBatch();
       for (let i = 0; i < 20; i++) model.trainStep(batch);
       expectSame(await shown(page), expected('lstm', model.getWeights(), 'the c'), 6);
+      await s.screenshot('unrolling-trained');
       model.dispose();
     });
 
@@ -302,6 +305,7 @@ describe('playground in Chromium', () => {
       expect(await page.getAttribute('pre.generated', 'data-tokens')).toBe('60');
       const want = lm.generate({ prompt: 'ROMEO:\n', temperature: 0.8, topK: 10, maxTokens: 60, seed: 1 });
       expect(await page.textContent('pre.generated')).toBe(`ROMEO:\n${want}`); // the same model, the same draws
+      await s.screenshot('text-generated');
     });
 
     it('names a bad sampling setting instead of generating', async () => {
@@ -333,6 +337,7 @@ describe('playground in Chromium', () => {
       ]);
       const size = await page.$eval('canvas.heatmap', (c) => [c.style.width, c.style.height]);
       expect(size).toEqual([`${[...text].length * 7}px`, `${16 * 4}px`]); // one column per character, one row per unit
+      await s.screenshot('inside-coloured');
       await page.fill('input[name="unit"]', '16');
       expect(await page.textContent('.page p.error')).toBe('unit: expected an integer in [0, 15], received "16"');
     });
@@ -411,6 +416,7 @@ describe('playground in Chromium', () => {
       await page.fill('input[name="nerSentence"]', NER_SENTENCE);
       const tags = await page.$$eval('.tagged .token', (els) => els.map((e) => e.getAttribute('data-tag')));
       expect(tags).toEqual(tagger.predict([splitTokens(NER_SENTENCE)])[0]);
+      await s.screenshot('classify-ner');
       tagger.dispose();
     });
   });
