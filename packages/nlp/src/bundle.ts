@@ -114,6 +114,20 @@ const MAX_LAYERS = 10_000;
  * Rebuilds the Sequential a bundle describes (`json`, from sequentialJson) with the bundle's weights. The parameter
  * count the layer configs imply is checked against the weights present before any layer allocates.
  */
+/** Weights of an LSTM layer: kernel [I, 4H], recurrent kernel [H, 4H] and bias [4H]. */
+export const lstmParameters = (inputSize: number, hiddenSize: number): number => 4 * hiddenSize * (inputSize + hiddenSize + 1);
+
+/**
+ * Refuses a file whose configuration implies more weights than its tensors hold, before anything is built: a
+ * hostile manifest (hiddenSize 10^6) must not make the loader allocate gigabytes.
+ */
+export function checkDeclaredParameters(bundle: Bundle, declared: number, argument: string): void {
+  let present = 0;
+  for (const t of bundle.tensors.values()) present += t.data.length;
+  if (!(declared <= present))
+    throw new CorruptModelError(argument, `a configuration with at most ${present} parameters (the tensors present)`, declared);
+}
+
 export function rebuildSequential(
   backend: Backend,
   bundle: Bundle,
@@ -126,15 +140,11 @@ export function rebuildSequential(
   const layers = j.layers;
   if (!Array.isArray(layers) || layers.length === 0 || layers.length > MAX_LAYERS)
     throw new CorruptModelError('manifest.model.layers', `1 to ${MAX_LAYERS} layer configs`, layers);
-  const declared = layers.reduce((n, c) => n + layerConfigParameterCount(c), 0);
-  let present = 0;
-  for (const t of bundle.tensors.values()) present += t.data.length;
-  if (declared > present)
-    throw new CorruptModelError(
-      'manifest.model.layers',
-      `an architecture with at most ${present} parameters (the tensors present)`,
-      declared,
-    );
+  checkDeclaredParameters(
+    bundle,
+    layers.reduce((n, c) => n + layerConfigParameterCount(c), 0),
+    'manifest.model.layers',
+  );
   return rebuild(
     () =>
       new Sequential(backend, {

@@ -119,7 +119,7 @@ describe('LanguageModel.toBytes / fromBytes', () => {
     const write = (payload: Record<string, unknown>, list = tensors) => writeBundle('language-model', payload, list, 'float32');
     const huge = { ...model, layers: [{ ...model.layers[0], embeddingSize: 2 ** 30 }, ...model.layers.slice(1)] };
     expect(() => LanguageModel.fromBytes(jsBackend(), write({ ...bundle.payload, model: huge }))).toThrow(
-      /manifest\.model\.layers: expected an architecture with at most \d+ parameters \(the tensors present\)/,
+      /manifest\.model\.layers: expected a configuration with at most \d+ parameters \(the tensors present\)/,
     );
     expect(() => LanguageModel.fromBytes(jsBackend(), write({ ...bundle.payload, model: null }))).toThrow(
       'manifest.model: expected a model description { layers, loss, optimizer, seed }, received null',

@@ -74,9 +74,16 @@ async function expectMatchesOrt(bytes: Uint8Array, input = x()): Promise<number>
   return d;
 }
 
-/** x [B, T, I] → (Transpose) → an LSTM → Y_h → Squeeze → y [B, H]; options change single pieces. */
+/** x [B, T, I] → (Transpose) → an LSTM → Y_h → Squeeze → (after) → y [B, H]; options change single pieces. */
 function lstmGraph(
-  o: { attributes?: Attribute[]; bias?: boolean; extra?: (g: Graph) => string[]; layout?: 0 | 1; opset?: number } = {},
+  o: {
+    attributes?: Attribute[];
+    bias?: boolean;
+    extra?: (g: Graph) => string[];
+    layout?: 0 | 1;
+    opset?: number;
+    after?: (g: Graph, h: string) => string;
+  } = {},
 ): Uint8Array {
   const g = new Graph();
   const input = g.input('x', DataType.FLOAT, ['batch', 'time', I]);
@@ -90,9 +97,21 @@ function lstmGraph(
     (o.opset ?? 17) >= 13
       ? g.op('Squeeze', [yh!, g.int64s('axes', [1], [o.layout === 1 ? 1 : 0])])
       : g.op('Squeeze', [yh!], [attr.ints('axes', [0])]);
-  g.output(squeezed, 'y', DataType.FLOAT, ['batch', H]);
+  g.output(o.after ? o.after(g, squeezed) : squeezed, 'y', DataType.FLOAT, ['batch', H]);
   return model(g, o.opset);
 }
+
+/** Unsqueeze(value, axes): axes as an input from opset 13, as an attribute before. */
+function unsqueeze(g: Graph, value: string, axes: number[], opset = 17): string {
+  return opset >= 13
+    ? g.op('Unsqueeze', [value, g.int64s('unsqueeze_axes', [axes.length], axes)])
+    : g.op('Unsqueeze', [value], [attr.ints('axes', axes)]);
+}
+
+/** An all-zero initial_h [1, B, H] written as Unsqueeze(zeros [B, H], 0), as exporters write initial states. */
+const unsqueezedH0 =
+  (opset: number, fill = (n: number) => new Array(n).fill(0)) =>
+  (g: Graph) => ['', unsqueeze(g, g.floats('h0', [B, H], fill(B * H)), [0], opset)];
 
 describe('ONNX import of graphs the exporter does not write', () => {
   it('LSTM without B, Squeeze of the direction axis, a zero initial_h; Gemm dense (transB) with bias', async () => {
@@ -262,6 +281,105 @@ describe('ONNX import of graphs the exporter does not write', () => {
     expect(imported.model.layerConfigs()[0]).toMatchObject({ kind: 'recurrent' });
     imported.model.dispose();
     await expectMatchesOrt(bytes);
+  });
+});
+
+describe('ONNX import of Unsqueeze', () => {
+  it('on constants: a zero initial_h [B, H] made [1, B, H] (axes as an input at opset 13, as an attribute at 12)', async () => {
+    for (const opset of [13, 12]) {
+      const bytes = lstmGraph({ opset, extra: unsqueezedH0(opset) });
+      const imported = importOnnx(backend, bytes);
+      expect(imported.ignored).toContain('node "LSTM_node" (LSTM).input initial_h: all zeros, the same as none');
+      imported.model.dispose();
+      await expectMatchesOrt(bytes);
+    }
+  });
+
+  it('re-inserting an axis the next node removes: Squeeze of a bidirectional Y_h, Reshape after a one-direction Y', async () => {
+    const g = new Graph();
+    const input = g.input('x', DataType.FLOAT, ['batch', 'time', I]);
+    const X = g.op('Transpose', [input], [attr.ints('perm', [1, 0, 2])]);
+    const [, yh] = g.node(
+      'LSTM',
+      [X, g.floats('W', [2, 4 * H, I], values(2, 8 * H * I)), g.floats('R', [2, 4 * H, H], values(3, 8 * H * H))],
+      [attr.int('hidden_size', H), attr.string('direction', 'bidirectional')],
+      ['', 'Y_h'],
+    );
+    const back = g.op('Squeeze', [unsqueeze(g, yh!, [0]), g.int64s('axes', [1], [0])]); // [2, B, H] → [1, 2, B, H] → [2, B, H]
+    g.output(g.op('Transpose', [back], [attr.ints('perm', [1, 0, 2])]), 'y', DataType.FLOAT, ['batch', 2, H]);
+    const bytes = model(g);
+    const imported = importOnnx(backend, bytes);
+    expect(imported.model.layerConfigs()[0]).toMatchObject({
+      kind: 'bidirectional',
+      mergeMode: 'none',
+      forward: { returnSequences: false },
+    });
+    imported.model.dispose();
+    await expectMatchesOrt(bytes);
+
+    const seq = new Graph();
+    const i2 = seq.input('x', DataType.FLOAT, ['batch', 'time', I]);
+    const Y = seq.op(
+      'GRU',
+      [
+        seq.op('Transpose', [i2], [attr.ints('perm', [1, 0, 2])]),
+        seq.floats('W', [1, 3 * H, I], values(2, 3 * H * I)),
+        seq.floats('R', [1, 3 * H, H], values(3, 3 * H * H)),
+      ],
+      [attr.int('hidden_size', H), attr.int('linear_before_reset', 1)],
+    );
+    const steps = seq.op('Squeeze', [Y, seq.int64s('axes', [1], [1])]); // [T, B, H]
+    const same = seq.op('Reshape', [unsqueeze(seq, steps, [-1]), seq.int64s('shape', [3], [0, 0, H])]); // [T, B, H, 1] → [T, B, H]
+    const batchMajor = seq.op('Transpose', [same], [attr.ints('perm', [1, 0, 2])]);
+    const out = seq.op('Add', [
+      seq.op('MatMul', [batchMajor, seq.floats('fc_W', [H, 3], values(5, 3 * H))]),
+      seq.floats('fc_b', [3], values(6, 3)),
+    ]);
+    seq.output(out, 'y', DataType.FLOAT, ['batch', 'time', 3]);
+    const bytes2 = model(seq);
+    const imported2 = importOnnx(backend, bytes2);
+    expect(imported2.model.layerConfigs().map((c) => c.kind)).toEqual(['recurrent', 'dense']);
+    imported2.model.dispose();
+    await expectMatchesOrt(bytes2);
+  });
+
+  it('refuses any other Unsqueeze, naming it', () => {
+    const U = 'node "Unsqueeze_node" (Unsqueeze)';
+    const thrownAfter = (then: (g: Graph, h: string) => string) => thrown(lstmGraph({ after: then }));
+    expect(thrownAfter((g, h) => g.op('MatMul', [unsqueeze(g, h, [1]), g.floats('fc', [H, 3], values(5, 3 * H))]))).toEqual({
+      type: 'UnsupportedError',
+      message: `node "MatMul_node" (MatMul): expected a Squeeze or Reshape removing the axes inserted by ${U}, received "MatMul"`,
+    });
+    expect(thrownAfter((g, h) => g.op('Squeeze', [unsqueeze(g, h, [1]), g.int64s('axes1', [1], [2])]))).toEqual({
+      type: 'UnsupportedError',
+      message: `node "Squeeze_node_1" (Squeeze) axes: expected the axes [1] inserted by ${U}, received [2]`,
+    });
+    expect(thrownAfter((g, h) => g.op('Reshape', [unsqueeze(g, h, [1]), g.int64s('shape', [2], [0, 2 * H])]))).toEqual({
+      type: 'UnsupportedError',
+      message: `node "Reshape_node" (Reshape).input shape: expected a shape that drops the axes inserted by ${U}, received [0, 4] on [batch, inserted 1, 2]`,
+    });
+    expect(thrownAfter((g, h) => unsqueeze(g, h, [1]))).toEqual({
+      type: 'UnsupportedError',
+      message: `graph.output "y": expected no axes left inserted by ${U}, received [batch, inserted 1, 2]`,
+    });
+    expect(thrownAfter((g, h) => unsqueeze(g, h, [1, -3]))).toEqual({
+      type: 'CorruptModelError',
+      message: `${U} axes: expected distinct axes, received [1, -3]`,
+    });
+    expect(thrown(lstmGraph({ extra: unsqueezedH0(17, (n) => values(9, n)) }))).toEqual({
+      type: 'UnsupportedError',
+      message:
+        'node "LSTM_node" (LSTM).input initial_h: expected a zero initial state (rnn starts every sequence from zeros), received non-zero values',
+    });
+
+    const g = new Graph();
+    const ids = g.input('x', DataType.INT64, ['batch', 'time']);
+    const table = g.floats('table', [5, I], values(1, 5 * I));
+    g.output(g.op('Gather', [table, unsqueeze(g, ids, [2])]), 'y', DataType.FLOAT, ['batch', 'time', 1, I]);
+    expect(thrown(model(g))).toEqual({
+      type: 'UnsupportedError',
+      message: `${U}: expected an embedding Gather reading the token ids, received "Unsqueeze"`,
+    });
   });
 });
 
@@ -496,6 +614,11 @@ describe('fuzz: damaged .onnx files throw typed errors', () => {
   const files = [
     lstmGraph({ extra: (g) => ['', g.floats('h0', [1, B, H], new Array(B * H).fill(0))] }),
     lstmGraph({ layout: 1, bias: false }),
+    lstmGraph({
+      opset: 12,
+      extra: unsqueezedH0(12),
+      after: (g, h) => g.op('Squeeze', [unsqueeze(g, h, [1], 12)], [attr.ints('axes', [1])]),
+    }),
     exportOnnx(exported, { softmax: true, sequenceLengths: true }),
   ];
   exported.dispose();

@@ -5,6 +5,7 @@ import {
   adam,
   type Backend,
   bidirectional,
+  CorruptModelError,
   checkNonNegativeInt,
   checkPositiveInt,
   checkRange,
@@ -17,7 +18,7 @@ import {
   Sequential,
   softmaxCrossEntropy,
 } from '@rnn/core';
-import { readBundle, rebuild, restoreWeights, writeBundle } from '../bundle.js';
+import { checkDeclaredParameters, lstmParameters, readBundle, rebuild, restoreWeights, writeBundle } from '../bundle.js';
 import { padBatch, Vocabulary, type VocabularyJson } from '../text/index.js';
 import { lengthBuckets } from './buckets.js';
 import { type ConllEvalResult, conllEval } from './conlleval.js';
@@ -271,14 +272,20 @@ export class EntityTagger {
   /** A tagger saved with toBytes, on any backend. Throws CorruptModelError when the bytes are not one. */
   static fromBytes(backend: Backend, bytes: Uint8Array): EntityTagger {
     const bundle = readBundle(bytes, KIND);
-    const { config, tags, words, chars } = bundle.payload as {
+    const p = bundle.payload as {
       config: TaggerConfig;
       tags: string[];
       words: VocabularyJson;
       chars: VocabularyJson;
     };
     return rebuild(
-      () => new EntityTagger(backend, Vocabulary.fromJSON(words), Vocabulary.fromJSON(chars), tags, checkConfig(config)),
+      () => {
+        const [words, chars, config] = [Vocabulary.fromJSON(p.words), Vocabulary.fromJSON(p.chars), checkConfig(p.config)];
+        if (!Array.isArray(p.tags)) throw new CorruptModelError('manifest.tags', 'an array of IOB2 tags', p.tags);
+        // before anything is allocated: the configuration must fit the weights present
+        checkDeclaredParameters(bundle, taggerParameters(config, words.size, chars.size, p.tags.length), 'manifest.config');
+        return new EntityTagger(backend, words, chars, p.tags, config);
+      },
       (t) => restoreWeights(bundle, t.model.params, (i, data) => backend.write(t.model.params[i]!.value, data)),
     );
   }
@@ -374,6 +381,19 @@ export function wordChars(token: string, maxChars: number): string[] {
   if (chars.length <= maxChars) return chars;
   const head = Math.ceil(maxChars / 2);
   return [...chars.slice(0, head), ...chars.slice(chars.length - (maxChars - head))];
+}
+
+/** The weights a tagger of this configuration has (wordCharEmbedding, the sentence BiLSTM, the dense head). */
+export function taggerParameters(c: TaggerConfig, words: number, chars: number, tags: number): number {
+  const features = c.wordSize + 2 * c.charHiddenSize;
+  return (
+    words * c.wordSize +
+    chars * c.charSize +
+    2 * lstmParameters(c.charSize, c.charHiddenSize) +
+    2 * lstmParameters(features, c.hiddenSize) +
+    2 * c.hiddenSize * tags +
+    tags
+  );
 }
 
 function checkConfig(c: TaggerConfig): TaggerConfig {

@@ -27,6 +27,7 @@ import {
   type Tensor,
   Workspace,
 } from '@rnn/core';
+import { lstmParameters } from '../bundle.js';
 import { logSoftmax } from '../lm/index.js';
 import type { PaddedBatch } from '../text/index.js';
 import { type AttentionLayer, attention } from './attention.js';
@@ -63,6 +64,28 @@ export function checkSeq2SeqConfig(c: Seq2SeqConfig): Seq2SeqConfig {
     hiddenSize,
     dropout: checkRange('dropout', c.dropout, 0, 1, true),
   };
+}
+
+/**
+ * The weights a Seq2Seq of these sizes has: two embeddings, the BiLSTM encoder (H/2 per direction), the LSTM
+ * decoder, attention (score kernel [H, H], combine [2H, H] without bias) and the output layer.
+ */
+export function seq2seqParameters(c: {
+  sourceVocabSize: number;
+  targetVocabSize: number;
+  embeddingSize: number;
+  hiddenSize: number;
+}): number {
+  const [E, H] = [c.embeddingSize, c.hiddenSize];
+  return (
+    (c.sourceVocabSize + c.targetVocabSize) * E +
+    2 * lstmParameters(E, H / 2) +
+    lstmParameters(E, H) +
+    H * H +
+    2 * H * H +
+    H * c.targetVocabSize +
+    c.targetVocabSize
+  );
 }
 
 export class Seq2Seq {

@@ -12,13 +12,13 @@ import {
   type Optimizer,
   Rng,
 } from '@rnn/core';
-import { readBundle, rebuild, restoreWeights, writeBundle } from '../bundle.js';
+import { checkDeclaredParameters, readBundle, rebuild, restoreWeights, writeBundle } from '../bundle.js';
 import type { Hypothesis } from '../lm/index.js';
 import { lengthBuckets } from '../tagging/buckets.js';
 import { padBatch, type Tokenizer, type TokenizerJson, tokenizerFromJSON, WordTokenizer } from '../text/index.js';
 import { type BleuOptions, type BleuScore, corpusBleu, referenceStreams } from './bleu.js';
 import { beamDecode, greedyDecode } from './decoding.js';
-import { Seq2Seq, type Seq2SeqBatch } from './seq2seq.js';
+import { Seq2Seq, type Seq2SeqBatch, seq2seqParameters } from './seq2seq.js';
 
 export interface TranslationPair {
   source: string;
@@ -286,7 +286,17 @@ export class Translator {
     const bundle = readBundle(bytes, KIND);
     const p = bundle.payload as { config: TranslatorConfig; sourceTokenizer: TokenizerJson; targetTokenizer: TokenizerJson };
     return rebuild(
-      () => new Translator(backend, tokenizerFromJSON(p.sourceTokenizer), tokenizerFromJSON(p.targetTokenizer), checkConfig(p.config)),
+      () => {
+        const [source, target, config] = [
+          tokenizerFromJSON(p.sourceTokenizer),
+          tokenizerFromJSON(p.targetTokenizer),
+          checkConfig(p.config),
+        ];
+        // before anything is allocated: the configuration must fit the weights present
+        const sizes = { ...config, sourceVocabSize: source.vocabulary.size, targetVocabSize: target.vocabulary.size };
+        checkDeclaredParameters(bundle, seq2seqParameters(sizes), 'manifest.config');
+        return new Translator(backend, source, target, config);
+      },
       (t) => restoreWeights(bundle, t.model.params, (i, data) => backend.write(t.model.params[i]!.value, data)),
     );
   }
