@@ -138,3 +138,4 @@ export {
   stepDecay,
   warmup,
 } from './train/schedules.js';
+export type { LayerSummary, ModelSummary } from './train/summary.js';

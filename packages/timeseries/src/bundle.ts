@@ -54,10 +54,6 @@ export function readBundle(bytes: Uint8Array, kind: string): { manifest: Record<
   return { manifest, weights };
 }
 
-export function parameterCount(model: Sequential): number {
-  return model.params.reduce((a, p) => a + p.value.size, 0);
-}
-
 /** Sets every weight of a model from a file; names and sizes must match exactly. */
 export function setWeightsExactly(model: Sequential, weights: Readonly<Record<string, Float64Array>>): void {
   const names = model.params.map((p) => p.name);

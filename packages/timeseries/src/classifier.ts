@@ -25,7 +25,7 @@ import {
   ShapeError,
   softmaxCrossEntropy,
 } from '@rnn/core';
-import { parameterCount, readBundle, setWeightsExactly, writeBundle } from './bundle.js';
+import { readBundle, setWeightsExactly, writeBundle } from './bundle.js';
 import type { CellKind } from './encoder-decoder.js';
 import { Scaler, type ScalerState } from './scalers.js';
 
@@ -189,7 +189,7 @@ export class SequenceClassifier {
 
   /** Number of weights. */
   get parameters(): number {
-    return parameterCount(this.model);
+    return this.model.parameterCount;
   }
 
   private dataset(data: LabelledSequences, argument: string) {

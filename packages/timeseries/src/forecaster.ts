@@ -25,7 +25,7 @@ import {
   Sequential,
   stackedRecurrent,
 } from '@rnn/core';
-import { parameterCount, readBundle, setWeightsExactly, writeBundle } from './bundle.js';
+import { readBundle, setWeightsExactly, writeBundle } from './bundle.js';
 import { type CalendarField, defaultCalendarFields } from './calendar.js';
 import { conformalInterval } from './conformal.js';
 import { encoderDecoder } from './encoder-decoder.js';
@@ -192,7 +192,7 @@ export class Forecaster implements ForecastModel {
           loss: epochs[epochs.length - 1]?.loss ?? Number.NaN,
           valLoss: valLosses.length ? Math.min(...valLosses) : null,
           windows: { train: trainOrigins.length, validation: valOrigins.length },
-          parameters: parameterCount(model),
+          parameters: model.parameterCount,
           seconds: (performance.now() - started) / 1000,
         },
       };

@@ -77,7 +77,7 @@ export async function trainVideo(o: VideoOptions = {}): Promise<VideoResult> {
   });
   const confusion = ACTIONS.map(() => ACTIONS.map(() => 0));
   const lstmAccuracy = accuracy(model, dataset(test, size, frames, false), confusion);
-  const parameters = model.params.reduce((n, p) => n + p.value.size, 0);
+  const parameters = model.parameterCount;
   model.dispose();
 
   // Baseline: a one-hidden-layer network of similar size on the last frame's features alone.

@@ -27,7 +27,7 @@ export const benchTask: TaskDefinition<SyncTaskRun> = {
       x: { data: Float32Array.from({ length: B * T * FEATURES }, () => rng.uniform(-1, 1)), shape: [B, T, FEATURES] },
       y: { data: Int32Array.from({ length: B }, () => rng.int(CLASSES)), shape: [B] },
     };
-    const parameters = model.params.reduce((n, p) => n + p.value.size, 0);
+    const parameters = model.parameterCount;
     return {
       info: { model: `${kind.toUpperCase()} ${FEATURES}→${H}, dense ${H}→${CLASSES}`, batch: `[${B}, ${T}, ${FEATURES}]`, parameters },
       step: () => ({ loss: { loss: model.trainStep(batch).loss } }),

@@ -15,7 +15,6 @@ import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomizeTfjs, saveTfjs, tf } from '../../../../packages/interop/src/keras/tfjs.test-helpers.js';
 import { runOnnx } from '../../../../packages/interop/src/onnx/ort.test-helpers.js';
-import { summaryRows } from '../models/network.js';
 import { splitTokens } from '../pages/classify/tokens.js';
 import { openApp, type Session } from './harness.js';
 
@@ -261,8 +260,8 @@ describe('models in Chromium', () => {
       const rows = await page.$$eval('table.summary tbody tr', (trs) =>
         trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
       );
-      expect(rows).toEqual(summaryRows(node.model).map((r) => [String(r.index), r.layer, r.sizes, r.parameters.toLocaleString('en')]));
-      expect(rows.map((r) => r[1])).toEqual(['LSTM, every step', 'GRU, last step', 'dense']);
+      expect(rows).toEqual(node.model.summary().layers.map((r) => [String(r.index), r.description, r.parameters.toLocaleString('en')]));
+      expect(rows.map((r) => r[1]!.replace(/ \d+ → \d+/, ''))).toEqual(['LSTM, every step', 'GRU (reset-before), last step', 'dense']);
       const total = node.model.params.reduce((n, p) => n + p.value.size, 0);
       expect(Number(await page.getAttribute('td.total', 'data-parameters'))).toBe(total);
       expect(total).toBe(tfModel.countParams());
@@ -408,8 +407,12 @@ describe('models in Chromium', () => {
       const rows = await page.$$eval('table.summary tbody tr', (trs) =>
         trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
       );
-      expect(rows).toEqual(summaryRows(node.model).map((r) => [String(r.index), r.layer, r.sizes, r.parameters.toLocaleString('en')]));
-      expect(rows.map((r) => r[1])).toEqual(['bidirectional GRU (sum), every step', 'LSTM, last step', 'dense (tanh)']);
+      expect(rows).toEqual(node.model.summary().layers.map((r) => [String(r.index), r.description, r.parameters.toLocaleString('en')]));
+      expect(rows.map((r) => r[1]!.replace(/ \d+ → \d+/, ''))).toEqual([
+        'bidirectional GRU (sum), every step',
+        'LSTM, last step',
+        'dense (tanh)',
+      ]);
       expect(await page.$$eval('ul.ignored li', (lis) => lis.map((li) => li.textContent))).toEqual(node.ignored);
 
       await page.fill('textarea[name="input"]', JSON.stringify(input));

@@ -1,62 +1,16 @@
-// What the models page shows and does with a network (an imported TF.js model, a core model file, or the network
-// of a recent model): a summary row per layer, the input a "try it" box expects, and the export formats.
+// What the models page does with a network (an imported TF.js or ONNX model, a core model file, or the network of
+// a recent model) besides core's `model.summary()`: its name for titles, the input a "try it" box expects, and the
+// export formats.
 import { type HostTensor, InvalidArgumentError, type Sequential, saveModelBytes } from '@rnn/core';
 import { exportOnnx, type LayersModelSource, toLayersModel, toTorchStateDict, type WeightBytes, writeSafetensors } from '@rnn/interop';
 
 type Config = Record<string, unknown>;
-
-export interface LayerRow {
-  index: number;
-  /** "LSTM", "bidirectional GRU (concat)", "embedding", "dense", ... */
-  layer: string;
-  /** "16 → 64", or "" for layers that keep the size. */
-  sizes: string;
-  parameters: number;
-}
 
 const CELL: Readonly<Record<string, string>> = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN' };
 const cellName = (c: unknown): string => {
   const kind = String((c as Config | undefined)?.kind);
   return CELL[kind] ?? kind;
 };
-
-function describe(c: Config): { layer: string; sizes: string } {
-  switch (c.kind) {
-    case 'embedding':
-      return { layer: 'embedding', sizes: `${c.vocabSize} tokens → ${c.embeddingSize}` };
-    case 'dense':
-      return {
-        layer: c.activation && c.activation !== 'linear' ? `dense (${c.activation})` : 'dense',
-        sizes: `${c.inputSize} → ${c.outputSize}`,
-      };
-    case 'recurrent': {
-      const cell = c.cell as Config;
-      const mode = c.returnSequences ? 'every step' : 'last step';
-      return { layer: `${cellName(cell)}${c.reverse ? ' (reversed)' : ''}, ${mode}`, sizes: `${cell.inputSize} → ${cell.hiddenSize}` };
-    }
-    case 'bidirectional': {
-      const f = (c.forward as Config).cell as Config;
-      const H = f.hiddenSize as number;
-      const out = c.mergeMode === 'concat' ? 2 * H : H;
-      const mode = (c.forward as Config).returnSequences ? 'every step' : 'last step';
-      return { layer: `bidirectional ${cellName(f)} (${c.mergeMode}), ${mode}`, sizes: `${f.inputSize} → ${out}` };
-    }
-    case 'dropout':
-      return { layer: `dropout ${c.rate}`, sizes: '' };
-    default:
-      return { layer: String(c.kind), sizes: '' };
-  }
-}
-
-/** One row per layer: what it is, its sizes and its parameter count. */
-export function summaryRows(model: Sequential): LayerRow[] {
-  const configs = model.layerConfigs();
-  return model.layers.map((l, i) => ({
-    index: i,
-    ...describe(configs[i]!),
-    parameters: l.params.reduce((n, p) => n + p.value.size, 0),
-  }));
-}
 
 /** "BiLSTM 32", "GRU 16": the first recurrent layer, for titles. */
 export function networkName(model: Sequential): string {

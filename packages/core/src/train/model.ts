@@ -21,6 +21,7 @@ import { Rng } from '../random.js';
 import { type Dataset, type FitOptions, fit, type History } from './fit.js';
 import type { Loss } from './losses.js';
 import type { Optimizer } from './optimizers.js';
+import { type ModelSummary, summarize } from './summary.js';
 
 export interface SequentialOptions {
   layers: readonly LayerDef[];
@@ -185,6 +186,22 @@ export class Sequential {
       }
     }
     return hasAccuracy ? { loss: loss / count, accuracy: total ? correct / total : 0 } : { loss: loss / count };
+  }
+
+  /** The number of weights (every parameter's elements). */
+  get parameterCount(): number {
+    return this.params.reduce((n, p) => n + p.value.size, 0);
+  }
+
+  /**
+   * One row per layer: what it is, its output shape for `inputShape` ([batch, time, features], or [batch, time]
+   * token ids; a ShapeError names the first layer that cannot take it) and its parameter count. `String(summary)`
+   * prints a table.
+   */
+  summary(inputShape?: readonly number[]): ModelSummary {
+    this.live();
+    if (inputShape !== undefined) this.outputShape(inputShape);
+    return summarize(this.layers, inputShape ?? null);
   }
 
   /** Forget the state carried by recurrent layers (call between independent streams). */

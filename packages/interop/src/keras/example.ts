@@ -84,7 +84,7 @@ const model = new Sequential(jsBackend(), {
   optimizer: adam({ lr: 0.01, clipNorm: 1 }),
   seed: 1,
 });
-const params = model.params.reduce((n, p) => n + p.value.size, 0);
+const params = model.parameterCount;
 let started = performance.now();
 await model.fit(train, { epochs, batchSize: 32 });
 console.log(

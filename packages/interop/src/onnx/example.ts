@@ -69,7 +69,7 @@ const model = new Sequential(jsBackend(), {
   optimizer: adam({ lr: 0.003, clipNorm: 1 }),
   seed: 1,
 });
-const params = model.params.reduce((n, p) => n + p.value.size, 0);
+const params = model.parameterCount;
 console.log(`model: embedding 20×16 → bidirectional GRU ${hidden} (concat) → dense ${CLASSES}; ${params} parameters`);
 console.log(`data: ${train.y.shape[0]} training / ${test.y.shape[0]} test sequences of 4-${T} tokens; chance accuracy ≈ 1/3`);
 

@@ -51,7 +51,7 @@ export async function runNerExample(o: NerExampleOptions): Promise<NerExampleRes
   );
 
   const tagger = EntityTagger.create(jsBackend(), train, { hiddenSize: o.hiddenSize, seed: 1 });
-  const parameters = tagger.model.params.reduce((n, p) => n + p.value.size, 0);
+  const parameters = tagger.model.parameterCount;
   log(
     `model: ${tagger.words.size} words, ${tagger.chars.size} characters, ${tagger.tags.length} tags; char BiLSTM ${tagger.config.charHiddenSize}x2, BiLSTM ${o.hiddenSize}x2; ${parameters.toLocaleString('en-US')} parameters`,
   );

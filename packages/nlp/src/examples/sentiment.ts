@@ -56,7 +56,7 @@ export async function main(argv: readonly string[] = [], log: (line: string) => 
     learningRate: 0.005,
     seed: 1,
   });
-  const parameters = clf.model.params.reduce((s, p) => s + p.value.size, 0);
+  const parameters = clf.model.parameterCount;
   log(`model: embedding 32 → bidirectional GRU ${flag('hidden', 32)} → max pooling → dense 2, ${parameters.toLocaleString()} parameters`);
   const history = await clf.fit(texts(train), ys(train), {
     epochs,

@@ -259,7 +259,7 @@ export class LanguageModel {
   }
 
   get parameterCount(): number {
-    return this.model.params.reduce((n, p) => n + p.value.size, 0);
+    return this.model.parameterCount;
   }
 
   /** Text → ids (no special tokens added); ids are checked against the vocabulary. */

@@ -17,7 +17,6 @@ import {
   inputSpec,
   layersModelSource,
   parseInput,
-  summaryRows,
 } from '../../models/network.js';
 import { type ModelInfo, openModelStore, RECENT_LIMIT } from '../../models/store.js';
 import type { Page } from '../../shell/page.js';
@@ -195,21 +194,20 @@ export const modelsPage: Page = {
         spec = null; // a network whose first layer takes another input (the tagger's word + characters)
       }
       network = { model, title, spec };
-      const rows = summaryRows(model);
+      const summary = model.summary();
       networkTitle.textContent = title;
       summaryBody.replaceChildren(
-        ...rows.map((r) =>
+        ...summary.layers.map((r) =>
           h(
             'tr',
             { 'data-layer': r.index },
             h('td', {}, String(r.index)),
-            h('td', { class: 'layer' }, r.layer),
-            h('td', { class: 'sizes' }, r.sizes),
+            h('td', { class: 'layer' }, r.description),
             h('td', { class: 'parameters', 'data-parameters': r.parameters }, r.parameters.toLocaleString('en')),
           ),
         ),
       );
-      const total = rows.reduce((n, r) => n + r.parameters, 0);
+      const total = summary.parameters;
       totalCell.dataset.parameters = String(total);
       totalCell.textContent = total.toLocaleString('en');
       ignoredNote.textContent = ignored.length ? 'Settings of the file that rnn does not apply:' : 'Nothing in the file was left out.';
@@ -277,9 +275,9 @@ export const modelsPage: Page = {
         h(
           'table',
           { class: 'summary' },
-          h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'layer'), h('th', {}, 'sizes'), h('th', {}, 'parameters'))),
+          h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'layer'), h('th', {}, 'parameters'))),
           summaryBody,
-          h('tfoot', {}, h('tr', {}, h('td', {}), h('td', {}, 'total'), h('td', {}), totalCell)),
+          h('tfoot', {}, h('tr', {}, h('td', {}), h('td', {}, 'total'), totalCell)),
         ),
       ),
       ignoredNote,
