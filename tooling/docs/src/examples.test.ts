@@ -50,7 +50,7 @@ const runs: ExampleRun[] = [
     command: 'pnpm --filter @rnn/interop example:torch-onnx',
     script: 'packages/interop/dist/onnx/example.js',
     args: ['--epochs', '1', '--hidden', '4'],
-    expect: [/onnxruntime/i],
+    expect: [/onnxruntime/i, /imported from ONNX: predictions bit-identical/],
   },
 ];
 

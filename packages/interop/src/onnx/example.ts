@@ -1,6 +1,7 @@
 // node dist/onnx/example.js [--epochs N] [--hidden N]: trains a token-sequence classifier in rnn (embedding →
 // bidirectional GRU → dense), moves it through a PyTorch state_dict in a safetensors file into a second rnn
-// model, exports it to ONNX and runs it in onnxruntime-node, reporting accuracy, agreement and timings.
+// model, exports it to ONNX, runs it in onnxruntime-node and imports it back, reporting accuracy, agreement and
+// timings.
 //
 // The task: sequences of 4-24 tokens (end-padded with 0) contain the marker tokens 1, 2 and 3 among noise
 // tokens; the label is the marker that occurs most often, so the model has to count along the sequence.
@@ -12,7 +13,7 @@ import { adam, bidirectional, dense, embedding, gru, Rng, Sequential, softmaxCro
 import * as ort from 'onnxruntime-node';
 import { modelFromTorch, toTorchStateDict } from '../torch/index.js';
 import { readSafetensorsFile, saveSafetensorsFile } from '../torch/node.js';
-import { exportOnnxFile } from './node.js';
+import { exportOnnxFile, importOnnxFile } from './node.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -130,6 +131,13 @@ try {
       `max |softmax(predict) − onnx| = ${maxDiff.toExponential(2)} (${ortMs.toFixed(0)} ms for 1000 sequences)`,
   );
   await session.release();
+
+  // and back: the ONNX file imported as an rnn model (its final Softmax dropped: logits, like the original)
+  const imported = importOnnxFile(jsBackend(), onnxPath, { softmax: 'logits' });
+  const back = imported.model.predict(test.x, { lengths: test.lengths });
+  const same = back.data.every((v, i) => v === reference.data[i]);
+  console.log(`imported from ONNX: predictions ${same ? 'bit-identical' : 'DIFFERENT'} to the original model`);
+  imported.model.dispose();
 } finally {
   rmSync(dir, { recursive: true, force: true });
   model.dispose();
