@@ -194,6 +194,44 @@ describe('loadLayersModel: TF.js models give the same outputs in rnn', () => {
     });
   });
 
+  it('reads files whose weight names start with the model name (TF 2.16+ / Keras 3 converters), which tfjs-layers refuses', async () => {
+    const rng = new Rng(11);
+    const tfModel = tf.sequential({
+      name: 'sequential',
+      layers: [
+        lstm({ inputShape: seq, returnSequences: true }),
+        tf.layers.bidirectional({ layer: gru() as never }),
+        tf.layers.dense({ units: 2 }),
+      ],
+    });
+    randomizeTfjs(tfModel, rng);
+    const x = randomData(rng, [B, T, F]);
+    const expected = predictTfjs(tfModel, x, [B, T, F]);
+    const saved = await saveTfjs(tfModel);
+    const manifest = saved.modelJson.weightsManifest!;
+    const prefixed = {
+      ...saved,
+      modelJson: {
+        ...saved.modelJson,
+        weightsManifest: manifest.map((g) => ({ ...g, weights: g.weights.map((w) => ({ ...w, name: `sequential/${w.name}` })) })),
+      },
+    };
+    expect(prefixed.modelJson.weightsManifest[0]!.weights[0]!.name).toMatch(/^sequential\/lstm/);
+    await expect(
+      tf.loadLayersModel(
+        tf.io.fromMemory(
+          prefixed.modelJson.modelTopology,
+          prefixed.modelJson.weightsManifest[0]!.weights as tf.io.WeightsManifestEntry[],
+          prefixed.weights,
+        ),
+      ),
+    ).rejects.toThrow(/Provided weight data has no target variable/);
+    const { model } = loadLayersModel(backends[0]![1](), prefixed);
+    expect(maxAbsDiff(model.predict({ data: x, shape: [B, T, F] }).data, expected)).toBeLessThanOrEqual(1e-5);
+    model.dispose();
+    tfModel.dispose();
+  });
+
   it('stateful LSTM carries its state between predict calls, as in TF.js', async () => {
     const rng = new Rng(7);
     const tfModel = sequential(lstm({ stateful: true, batchInputShape: [B, T, F] }));

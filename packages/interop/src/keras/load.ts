@@ -64,7 +64,7 @@ export function loadLayersModel(backend: Backend, source: LayersModelSource, opt
   if (json.modelTopology === undefined) throw new CorruptModelError('modelJson.modelTopology', 'the Keras topology', undefined);
   const topology = readTopology(json.modelTopology);
   const groups = checkManifest(json.weightsManifest);
-  const weights = new WeightIndex(decodeWeights(groups, source.weights));
+  const weights = new WeightIndex(decodeWeights(groups, source.weights), topology.name);
   const softmax = options.softmax ?? 'reject';
   if (softmax !== 'reject' && softmax !== 'logits') throw new InvalidArgumentError('options.softmax', '"reject" or "logits"', softmax);
   if (options.kerasVersion !== undefined && options.kerasVersion !== 2 && options.kerasVersion !== 3)
@@ -124,17 +124,26 @@ function parseModelJson(value: unknown): LayersModelJson {
 /**
  * Finds weights by the name TF.js gives them (`layer/kernel`, `bidirectional/forward_lstm/kernel`), also under the
  * longer names of Keras 2.3+ and Keras 3 that put the cell between (`lstm/lstm_cell/kernel`): the same rule as
- * tfjs-layers' own loader.
+ * tfjs-layers' own loader. Files converted with TF 2.16+ / Keras 3 may also start every name with the model's
+ * own name (`sequential/lstm/lstm_cell/kernel`), which tfjs-layers cannot load ("Provided weight data has no
+ * target variable"): names are also found without that prefix when it is the model's name.
  */
 class WeightIndex {
   private readonly byName = new Map<string, DecodedWeight[]>();
   private readonly used = new Set<string>();
 
-  constructor(private readonly weights: Map<string, DecodedWeight>) {
+  constructor(
+    private readonly weights: Map<string, DecodedWeight>,
+    modelName: string | null,
+  ) {
     for (const w of weights.values()) {
-      const tokens = w.name.replace(/:0$/, '').split('/');
-      const names = new Set([tokens.join('/')]);
-      if (tokens.length >= 3) names.add([...tokens.slice(0, -2), tokens[tokens.length - 1]].join('/'));
+      const full = w.name.replace(/:0$/, '').split('/');
+      const variants = modelName !== null && full.length >= 3 && full[0] === modelName ? [full, full.slice(1)] : [full];
+      const names = new Set<string>();
+      for (const tokens of variants) {
+        names.add(tokens.join('/'));
+        if (tokens.length >= 3) names.add([...tokens.slice(0, -2), tokens[tokens.length - 1]].join('/'));
+      }
       for (const n of names) this.byName.set(n, [...(this.byName.get(n) ?? []), w]);
     }
   }

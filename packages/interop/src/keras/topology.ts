@@ -26,6 +26,8 @@ export interface Topology {
   kerasVersion: KerasVersion | null;
   /** Present in files converted from Keras; never used (the loss and optimizer are the caller's). */
   hasTrainingConfig: boolean;
+  /** The model's own name ("sequential"), when the file gives one. */
+  name: string | null;
 }
 
 const MAX_LAYERS = 10_000;
@@ -56,6 +58,7 @@ export function readTopology(value: unknown): Topology {
     inputShape: inputShape(input, layers[0]!, declared, at),
     kerasVersion: kerasVersion(outer.keras_version ?? top.keras_version, outer.backend ?? top.backend),
     hasTrainingConfig: outer.training_config != null || top.training_config != null,
+    name: typeof (top.config as { name?: unknown } | undefined)?.name === 'string' ? (top.config as { name: string }).name : null,
   };
 }
 
