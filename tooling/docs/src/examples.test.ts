@@ -1,6 +1,6 @@
 // Smoke runs of the worked examples that are command-line scripts, at tiny sizes, from their built files
-// (pnpm test builds first): each must finish and print its metric lines. The examples of @rnn/nlp, the
-// terminal demo and the video example have their own smoke tests in their packages.
+// (pnpm test builds first): each must finish and print its metric lines. The examples of @rnn/nlp and the
+// video example have their own smoke tests in their packages.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,18 @@ interface ExampleRun {
 }
 
 const runs: ExampleRun[] = [
+  {
+    command: 'pnpm demo',
+    script: 'apps/demo/dist/main.js',
+    args: ['--seconds', '2'],
+    expect: [/backend wasm-(relaxed-)?simd/, /after \d+ steps: validation loss [\d.]+ bits\/char/, /ROMEO:/],
+  },
+  {
+    command: 'pnpm demo -- --backend js',
+    script: 'apps/demo/dist/main.js',
+    args: ['--seconds', '1', '--backend', 'js'],
+    expect: [/backend js-float32/, /after \d+ steps/],
+  },
   {
     command: 'pnpm --filter @rnn/timeseries example:airline',
     script: 'packages/timeseries/dist/examples/airline.js',
