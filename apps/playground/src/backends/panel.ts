@@ -36,7 +36,7 @@ export class BackendPanel {
       { id: 'backend', onChange: () => this.changed() },
       ...BACKEND_CHOICES.map((c) => h('option', { value: c }, BACKEND_LABELS[c])),
     );
-    this.select.value = stored() ?? 'js';
+    this.select.value = stored() ?? 'wasm'; // the fastest backend that runs everywhere (one thread, SIMD)
     const isolated = globalThis.crossOriginIsolated === true;
     this.compareButton = h('button', { type: 'button', 'data-action': 'compare', onClick: () => void this.compare() }, 'Compare backends');
     this.results = h('section', { class: 'compare', hidden: true, 'aria-live': 'polite' });

@@ -24,6 +24,7 @@ describe('every page in Chromium', () => {
       await page.reload(); // a fresh document for each page, not a hash change inside the last one
       await page.waitForSelector(`.page[data-page="${id}"][data-ready="true"]`);
       expect(await page.$$('.page p.error:not([hidden])'), 'an error paragraph is visible').toHaveLength(0);
+      expect(await page.inputValue('#backend')).toBe('wasm'); // the default backend (nothing chosen in this browser)
       await s.screenshot(`page-${id}`);
       await page.setViewportSize({ width: 390, height: 844 });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
