@@ -620,6 +620,15 @@ describe('fuzz: damaged .onnx files throw typed errors', () => {
       after: (g, h) => g.op('Squeeze', [unsqueeze(g, h, [1], 12)], [attr.ints('axes', [1])]),
     }),
     exportOnnx(exported, { softmax: true, sequenceLengths: true }),
+    // PyTorch dynamic_axes: zero states made by ConstantOfShape of [1, Shape(x)[0], H]
+    lstmGraph({
+      extra: (g) => {
+        const batch = g.op('Unsqueeze', [g.op('Gather', [g.op('Shape', ['x']), g.scalar('int64', 0)]), g.int64s('batch_axes', [1], [0])]);
+        const dims = g.op('Concat', [g.int64s('directions', [1], [1]), batch, g.int64s('hidden', [1], [H])], [attr.int('axis', 0)]);
+        const zeros = g.op('ConstantOfShape', [dims]);
+        return ['', zeros, zeros];
+      },
+    }),
   ];
   exported.dispose();
   const outcome = (bytes: Uint8Array): void => {

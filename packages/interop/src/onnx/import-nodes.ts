@@ -1,11 +1,12 @@
-// One node at a time: checks what may read the values that end a chain (a Softmax, the token ids, a sliced last
-// step, axes an Unsqueeze inserted), then hands the node to the mapping of its operator. An operator outside
-// the table is an UnsupportedError naming the node.
+// One node at a time: shape arithmetic first (import-shapes), then checks what may read the values that end a
+// chain (a Softmax, the token ids, a sliced last step, axes an Unsqueeze inserted), then hands the node to the
+// mapping of its operator. An operator outside the table is an UnsupportedError naming the node.
 import { raw, UnsupportedError } from '@rnn/core';
 import { denseActivation, denseBias, gemm, matMul } from './import-dense.js';
 import { average, concat, gather, mergeDirections, reshape, squeeze, transpose } from './import-directions.js';
 import { sliceLastStep } from './import-last-step.js';
 import { CELL_KIND, recurrentNode } from './import-recurrent.js';
+import { evaluateShapes } from './import-shapes.js';
 import { unsqueeze } from './import-unsqueeze.js';
 import { axisOf, type Chain, type Context, chainOf, chainValue, intsArg, intsOf, settle, type Value } from './import-values.js';
 import { DataType } from './proto.js';
@@ -19,6 +20,9 @@ export function evaluate(node: DecodedNode, where: string, values: Map<string, V
   const attrs = new Attributes(node, where);
   const inputNames = node.input ?? [];
   const ins = inputNames.map((n) => (n === '' ? undefined : values.get(n)));
+  // Shapes are read before the checks below: a Shape of any value only reads its dims.
+  const shaped = evaluateShapes(op, ins, attrs, where, ctx, node.output?.[0] ?? '');
+  if (shaped !== undefined) return [shaped];
   const chains = ins.filter((v): v is Extract<Value, { kind: 'chain' }> => v?.kind === 'chain').map((v) => v.chain);
   const afterSoftmax = chains.find((c) => c.softmax !== null);
   if (afterSoftmax && op !== 'Identity' && op !== 'Transpose')
@@ -88,7 +92,7 @@ export function evaluate(node: DecodedNode, where: string, values: Map<string, V
     default:
       throw new UnsupportedError(
         where,
-        'an operator of a recurrent chain (Gather, RNN, LSTM, GRU, MatMul, Gemm, Add, Mul, activations, Softmax, Transpose, Squeeze, Unsqueeze, Reshape, Concat, Identity)',
+        'an operator of a recurrent chain (Gather, RNN, LSTM, GRU, MatMul, Gemm, Add, Mul, activations, Softmax, Transpose, Squeeze, Unsqueeze, Reshape, Concat, Identity; Shape, ConstantOfShape, Expand, Cast for zero initial states)',
         op,
       );
   }

@@ -5,11 +5,13 @@ import { type Activation, type Cell, CorruptModelError, gru, lstm, raw, simpleRn
 import { blocksToRnn, rowsToCols } from '../torch/gates.js';
 import type { CellKind } from '../torch/layers.js';
 import { cellActivation } from './import-activations.js';
+import { checkZeros } from './import-shapes.js';
 import {
   type Chain,
   type Context,
   chainOf,
   constOf,
+  type Dim,
   type Direction,
   fmtAxes,
   fmtTensor,
@@ -118,6 +120,19 @@ export function recurrentNode(
   ] as const) {
     const v = ins[k];
     if (v === undefined) continue;
+    if (v.kind === 'zeros') {
+      // Zeros built from the input's shape (PyTorch's dynamic batch): the same as none once their shape fits.
+      const expected: Dim[] = what === 'P' ? [D, 3 * H] : layout === 0 ? [D, 'B', H] : ['B', D, H];
+      const meaning =
+        what === 'P'
+          ? 'num_directions, 3·hidden_size'
+          : layout === 0
+            ? 'num_directions, batch, hidden_size'
+            : 'batch, num_directions, hidden_size';
+      checkZeros(v, expected, meaning, `${where}.input ${what}`);
+      ctx.ignored.push(`${where}.input ${what}: all zeros, the same as none`);
+      continue;
+    }
     const t = v.kind === 'const' ? v.tensor : null;
     if (t === null || t.floats === null || t.floats.some((e) => e !== 0))
       throw new UnsupportedError(

@@ -54,11 +54,18 @@ export interface Chain {
   unsqueezed: string | null;
 }
 
+/** An entry of a shape computed from a value's Shape: a known size, or the (dynamic) batch or time size. */
+export type Dim = number | 'B' | 'T';
+
 export type Value =
   | { kind: 'chain'; chain: Chain }
   | { kind: 'const'; tensor: TensorValue; name: string }
   | { kind: 'lengths'; name: string }
-  | { kind: 'refused'; why: string };
+  | { kind: 'refused'; why: string }
+  /** An int vector (or, `scalar`, one int) computed from the Shape node `from`. */
+  | { kind: 'shape'; dims: readonly Dim[]; scalar: boolean; from: string }
+  /** All zeros of a computed shape, made by the ConstantOfShape / Expand node `from`. */
+  | { kind: 'zeros'; dims: readonly Dim[]; from: string };
 
 export interface Context {
   opset: number;
@@ -79,6 +86,12 @@ export const inputChain = (axes: readonly Axis[], ids: boolean): Chain => ({
 });
 
 export const chainValue = (chain: Chain): Value => ({ kind: 'chain', chain });
+
+export const fmtDims = (dims: readonly Dim[]): string => `[${dims.map((d) => (d === 'B' ? 'batch' : d === 'T' ? 'time' : d)).join(', ')}]`;
+
+/** A computed shape or zeros value, as error messages show it. */
+export const fmtComputed = (v: Value & { kind: 'shape' | 'zeros' }): string =>
+  v.kind === 'shape' ? `the shape ${fmtDims(v.dims)} computed by ${v.from}` : `the zeros ${fmtDims(v.dims)} of ${v.from}`;
 
 export const fmtAxes = (axes: readonly Axis[]): string =>
   `[${axes
@@ -103,13 +116,17 @@ export function chainOf(v: Value | undefined, where: string): Chain {
   throw new UnsupportedError(
     where,
     'the output of the layer chain',
-    raw(v?.kind === 'const' ? `the constant "${v.name}"` : 'sequence_lens'),
+    raw(v?.kind === 'const' ? `the constant "${v.name}"` : v?.kind === 'shape' || v?.kind === 'zeros' ? fmtComputed(v) : 'sequence_lens'),
   );
 }
 
 export function constOf(v: Value | undefined, where: string): TensorValue {
   if (v?.kind !== 'const')
-    throw new UnsupportedError(where, 'a constant (initializer or Constant node)', raw(v?.kind === 'chain' ? 'a computed value' : 'none'));
+    throw new UnsupportedError(
+      where,
+      'a constant (initializer or Constant node)',
+      raw(v?.kind === 'chain' ? 'a computed value' : v?.kind === 'shape' || v?.kind === 'zeros' ? fmtComputed(v) : 'none'),
+    );
   return v.tensor;
 }
 

@@ -10,8 +10,9 @@
 //
 // This module is the walk over the graph; the pieces it uses: import-values (the value / axis model),
 // import-structure (inputs, node order), import-nodes (one node by operator), import-recurrent (RNN / LSTM / GRU),
-// import-directions (selecting and merging directions), import-last-step, import-unsqueeze, import-dense
-// (embedding and dense head), import-activations, import-build (the Sequential).
+// import-directions (selecting and merging directions), import-last-step, import-unsqueeze, import-shapes (zero
+// initial states built from the input's shape), import-dense (embedding and dense head), import-activations,
+// import-build (the Sequential).
 import {
   type Backend,
   CorruptModelError,
