@@ -13,10 +13,8 @@ import {
   checkRange,
   dense,
   type EpochLog,
-  gru,
   InvalidArgumentError,
   type LayerDef,
-  lstm,
   NonFiniteError,
   RnnError,
   raw,
@@ -26,7 +24,7 @@ import {
   softmaxCrossEntropy,
 } from '@rnn/core';
 import { readBundle, setWeightsExactly, writeBundle } from './bundle.js';
-import type { CellKind } from './encoder-decoder.js';
+import { CELL_KINDS, type CellKind, makeCell } from './encoder-decoder.js';
 import { Scaler, type ScalerState } from './scalers.js';
 
 /** One multivariate sequence: `length` steps of `features` values, time-major ([length, features] row-major). */
@@ -91,7 +89,7 @@ export interface ClassifierOptions {
   classes: number;
   /** Names of the classes (e.g. from parseUea), saved with the model. */
   classNames?: readonly string[];
-  /** Default 'lstm'. */
+  /** 'lstm' (default), 'gru' or 'rnn' (the simple Elman cell). */
   cell?: CellKind;
   /** Units per direction. Default 64. */
   hiddenSize?: number;
@@ -157,7 +155,7 @@ export class SequenceClassifier {
       features: checkPositiveInt('features', options.features),
       classes,
       classNames,
-      cell: checkOneOf('cell', options.cell ?? 'lstm', ['gru', 'lstm'] as const),
+      cell: checkOneOf('cell', options.cell ?? 'lstm', CELL_KINDS),
       hiddenSize: checkPositiveInt('hiddenSize', options.hiddenSize ?? 64),
       layers: checkPositiveInt('layers', options.layers ?? 1),
       bidirectional: options.bidirectional ?? true,
@@ -171,7 +169,7 @@ export class SequenceClassifier {
       seed: checkNonNegativeInt('seed', options.seed ?? 0),
     };
     const c = this.config;
-    const cell = (inputSize: number) => (c.cell === 'lstm' ? lstm : gru)({ inputSize, hiddenSize: c.hiddenSize });
+    const cell = (inputSize: number) => makeCell(c.cell, inputSize, c.hiddenSize);
     const layers: LayerDef[] = [];
     for (let k = 0; k < c.layers; k++) {
       const inputSize = k === 0 ? c.features : c.bidirectional ? 2 * c.hiddenSize : c.hiddenSize;

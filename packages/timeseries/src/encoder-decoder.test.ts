@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { encoderDecoder } from './encoder-decoder.js';
 
 describe('encoderDecoder', () => {
-  for (const cell of ['gru', 'lstm'] as const)
+  for (const cell of ['gru', 'lstm', 'rnn'] as const)
     for (const [decoderInputSize, layers] of [
       [2, 1],
       [0, 2],

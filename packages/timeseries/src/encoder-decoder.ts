@@ -11,6 +11,7 @@
 // layer as a final-state gradient (RecurrentLayer.setFinalStateGrad), then runs the encoder.
 import {
   type Backend,
+  type Cell,
   checkNonNegativeInt,
   checkOneOf,
   checkPositiveInt,
@@ -25,12 +26,19 @@ import {
   type Rng,
   recurrent,
   ShapeError,
+  simpleRnn,
   type Tensor,
   UnsupportedError,
   Workspace,
 } from '@rnn/core';
 
-export type CellKind = 'gru' | 'lstm';
+export type CellKind = 'gru' | 'lstm' | 'rnn';
+export const CELL_KINDS: readonly CellKind[] = ['gru', 'lstm', 'rnn'];
+
+/** The core cell of a kind: GRU (reset-after), LSTM, or the simple (Elman, tanh) RNN. */
+export function makeCell(kind: CellKind, inputSize: number, hiddenSize: number): Cell {
+  return (kind === 'lstm' ? lstm : kind === 'rnn' ? simpleRnn : gru)({ inputSize, hiddenSize });
+}
 
 export interface EncoderDecoderOptions {
   /** Default 'gru'. */
@@ -54,7 +62,7 @@ export interface EncoderDecoderLayer extends Layer {
 }
 
 export function encoderDecoder(options: EncoderDecoderOptions): LayerDef {
-  const cell = checkOneOf('encoderDecoder.cell', options?.cell ?? 'gru', ['gru', 'lstm'] as const);
+  const cell = checkOneOf('encoderDecoder.cell', options?.cell ?? 'gru', CELL_KINDS);
   const F = checkPositiveInt('encoderDecoder.inputSize', options.inputSize);
   const K = checkNonNegativeInt('encoderDecoder.decoderInputSize', options.decoderInputSize);
   if (K > F) throw new ShapeError('encoderDecoder.decoderInputSize', `at most inputSize (${F})`, K);
@@ -63,7 +71,6 @@ export function encoderDecoder(options: EncoderDecoderOptions): LayerDef {
   const L = checkPositiveInt('encoderDecoder.lookback', options.lookback);
   const H = checkPositiveInt('encoderDecoder.horizon', options.horizon);
   const rate = checkRange('encoderDecoder.dropout', options.dropout ?? 0, 0, 1, true);
-  const makeCell = (inputSize: number) => (cell === 'lstm' ? lstm : gru)({ inputSize, hiddenSize: hidden });
   const config = {
     kind: 'encoderDecoder',
     cell,
@@ -83,7 +90,7 @@ export function encoderDecoder(options: EncoderDecoderOptions): LayerDef {
           { length: depth },
           (_, k) =>
             recurrent({
-              cell: makeCell(k === 0 ? first : hidden),
+              cell: makeCell(cell, k === 0 ? first : hidden, hidden),
               returnSequences: k < depth - 1 || lastReturnsSequences,
               dropout: rate,
             }).build(backend, rng.fork(), `${name}.${role}.${k}`) as RecurrentLayer,

@@ -9,7 +9,7 @@ import {
   UnsupportedError,
 } from '@rnn/core';
 import { type CalendarEncoding, type CalendarField, type CalendarOptions, checkCalendarOptions } from './calendar.js';
-import type { CellKind } from './encoder-decoder.js';
+import { CELL_KINDS, type CellKind } from './encoder-decoder.js';
 import { SCALER_KINDS, type ScalerKind } from './scalers.js';
 import type { TargetTransformOptions } from './transforms.js';
 
@@ -39,7 +39,7 @@ export interface ForecasterOptions extends TargetTransformOptions {
   featureScaler?: ScalerKind;
   /** Default 'direct'. */
   strategy?: Strategy;
-  /** Default 'gru'. */
+  /** 'gru' (default), 'lstm' or 'rnn' (the simple Elman cell). */
   cell?: CellKind;
   /** Default 32. */
   hiddenSize?: number;
@@ -152,7 +152,7 @@ export function resolveForecasterConfig(o: ForecasterOptions): ForecasterConfig 
     seasonalDifference: checkNonNegativeInt('seasonalDifference', o.seasonalDifference ?? (seasonality > 1 ? seasonality : 0)),
     scaler: checkOneOf('scaler', o.scaler ?? 'standard', SCALER_KINDS),
     strategy,
-    cell: checkOneOf('cell', o.cell ?? 'gru', ['gru', 'lstm'] as const),
+    cell: checkOneOf('cell', o.cell ?? 'gru', CELL_KINDS),
     hiddenSize: checkPositiveInt('hiddenSize', o.hiddenSize ?? 32),
     layers: checkPositiveInt('layers', o.layers ?? 1),
     dropout: checkRange('dropout', o.dropout ?? 0, 0, 1, true),

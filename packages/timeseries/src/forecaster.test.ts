@@ -108,11 +108,12 @@ describe('Forecaster', () => {
     }
   });
 
-  it('saves and loads: the loaded forecaster gives identical forecasts and intervals (every strategy, covariates, calendar)', async () => {
+  it('saves and loads: the loaded forecaster gives identical forecasts and intervals (every strategy and cell, covariates, calendar)', async () => {
     const s = synthetic(90, 5);
     const cases: ForecasterOptions[] = [
       { horizon: 4, seasonality: 12, target: 'y', pastFeatures: ['temp'], log: true },
       { horizon: 4, lookback: 10, target: 'y', knownFeatures: ['k'], strategy: 'recursive', cell: 'lstm', difference: 1 },
+      { horizon: 4, lookback: 10, target: 'y', knownFeatures: ['k'], strategy: 'seq2seq', cell: 'rnn' },
       {
         horizon: 4,
         lookback: 10,

@@ -12,11 +12,9 @@ import {
   checkRange,
   dense,
   type EpochLog,
-  gru,
   huber,
   InvalidArgumentError,
   type LayerDef,
-  lstm,
   meanAbsoluteError,
   meanSquaredError,
   NonFiniteError,
@@ -28,7 +26,7 @@ import {
 import { readBundle, setWeightsExactly, writeBundle } from './bundle.js';
 import { type CalendarField, defaultCalendarFields } from './calendar.js';
 import { conformalInterval } from './conformal.js';
-import { encoderDecoder } from './encoder-decoder.js';
+import { encoderDecoder, makeCell } from './encoder-decoder.js';
 import { buildFrame, type Frame, inputWidth, type Preprocessing, type WindowShape, windowInputs, windowTargets } from './features.js';
 import { type Forecast, type ForecastModel, futureTime, type PredictOptions, targetName } from './forecast-model.js';
 import {
@@ -334,7 +332,7 @@ export class Forecaster implements ForecastModel {
   private buildModel(prep: Preprocessing): Sequential {
     const c = this.config;
     const { width, decoder } = inputWidth(prep);
-    const cell = (inputSize: number) => (c.cell === 'lstm' ? lstm : gru)({ inputSize, hiddenSize: c.hiddenSize });
+    const cell = (inputSize: number) => makeCell(c.cell, inputSize, c.hiddenSize);
     const layers: LayerDef[] =
       c.strategy === 'seq2seq'
         ? [

@@ -31,7 +31,7 @@ export {
 } from './classifier.js';
 export { conformalInterval, conformalQuantile } from './conformal.js';
 export { type CsvOptions, type CsvRecord, parseCsv, parseCsvRecords } from './csv.js';
-export { type CellKind, type EncoderDecoderLayer, type EncoderDecoderOptions, encoderDecoder } from './encoder-decoder.js';
+export { CELL_KINDS, type CellKind, type EncoderDecoderLayer, type EncoderDecoderOptions, encoderDecoder } from './encoder-decoder.js';
 export type { Forecast, ForecastModel, PredictOptions } from './forecast-model.js';
 export { type FitOptions, type FitReport, Forecaster, type ForecastResult, forecast } from './forecaster.js';
 export { type ForecasterConfig, type ForecasterOptions, STRATEGIES, type Strategy } from './forecaster-config.js';

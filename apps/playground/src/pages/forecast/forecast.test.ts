@@ -240,10 +240,23 @@ describe('the forecast task', () => {
     expect(Array.from(view.series.find((s) => s.name === 'forecast')!.x!)).toEqual([54, 55, 56, 57, 58, 59]);
   });
 
+  it('trains each cell: GRU, LSTM and the simple RNN', async () => {
+    for (const cell of ['gru', 'lstm', 'rnn']) {
+      const run = forecastTask.create(jsBackend(), { series: 'airline', cell, hiddenSize: 3, epochs: 2 });
+      while (!(await run.step()).done);
+      const t = run.result!() as TrainedForecast;
+      await run.dispose();
+      const f = Forecaster.load(jsBackend(), t.forecaster!);
+      expect(f.config.cell).toBe(cell);
+      expect(f.predict().point).toHaveLength(24);
+      f.dispose();
+    }
+  });
+
   it('rejects bad parameters and bad series by name', async () => {
     const b = jsBackend();
     expect(() => forecastTask.create(b, { series: 'metro' })).toThrow(/params\.series: expected one of/);
-    expect(() => forecastTask.create(b, { cell: 'rnn' })).toThrow(/params\.cell/);
+    expect(() => forecastTask.create(b, { cell: 'transformer' })).toThrow(/params\.cell/);
     expect(() => forecastTask.create(b, { strategy: 'mimo' })).toThrow(/params\.strategy/);
     expect(() => forecastTask.create(b, { level: 1 })).toThrow('params.level: expected a number in (0, 1), received 1');
     expect(() => forecastTask.create(b, { horizon: 144 })).toThrow(

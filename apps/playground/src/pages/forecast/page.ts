@@ -54,7 +54,7 @@ export const forecastPage: Page = {
     let upload: { text: string; name: string; choices: CsvChoices } | null = null;
 
     // ---- the model ----
-    const cell = h('select', { name: 'cell' }, option('gru', 'GRU'), option('lstm', 'LSTM'));
+    const cell = h('select', { name: 'cell' }, option('gru', 'GRU'), option('lstm', 'LSTM'), option('rnn', 'RNN'));
     const strategy = h(
       'select',
       { name: 'strategy' },
@@ -288,7 +288,7 @@ export const forecastPage: Page = {
       h(
         'p',
         {},
-        'A recurrent forecaster (@rnn/timeseries’ Forecaster: log and differencing transforms, scaling, calendar features, a GRU or LSTM, ',
+        'A recurrent forecaster (@rnn/timeseries’ Forecaster: log and differencing transforms, scaling, calendar features, a GRU, LSTM or simple RNN, ',
         'early stopping and split-conformal prediction intervals) trains in the worker on all but the last horizon points of a series, one epoch per step. ',
         'Then the page forecasts that held-out test period and compares the forecast with three baselines: naive (the last value), ',
         'seasonal naive (the value one season earlier) and drift (the line through the first and last values). ',

@@ -3,14 +3,13 @@
 // fit parked between epochs by EpochBridge). The result is the saved forecaster (or null if the job was
 // stopped before fit returned) and the series the page plots and scores against.
 import { InvalidArgumentError, raw } from '@rnn/core';
-import { column, type FitReport, Forecaster, MISSING_POLICIES, STRATEGIES, sliceSeries } from '@rnn/timeseries';
+import { CELL_KINDS, column, type FitReport, Forecaster, MISSING_POLICIES, STRATEGIES, sliceSeries } from '@rnn/timeseries';
 import { checkKnown, intParam, oneOfParam } from '../../training/params.js';
 import type { TaskDefinition, TaskRun } from '../../training/task.js';
 import { EpochBridge } from './epoch-bridge.js';
 import { BUNDLED_NAMES, PRESETS } from './presets.js';
 import { bundledSeries, type SeriesSource, type UploadChoice, uploadedSeries } from './series.js';
 
-export const FORECAST_CELLS = ['gru', 'lstm'] as const;
 type Params = Readonly<Record<string, unknown>>;
 
 /** A column's values with its timestamps (ms, UTC; null for a plain sequence). */
@@ -103,7 +102,7 @@ export const forecastTask: TaskDefinition<ForecastRun> = {
       seasonality,
       log,
       level,
-      cell: oneOfParam(params, 'cell', 'gru', FORECAST_CELLS),
+      cell: oneOfParam(params, 'cell', 'gru', CELL_KINDS),
       hiddenSize: intParam(params, 'hiddenSize', 32, 1, 256),
       strategy: oneOfParam(params, 'strategy', 'direct', STRATEGIES),
       epochs: intParam(params, 'epochs', preset?.epochs ?? 100, 1, 5000),
