@@ -20,6 +20,8 @@ export interface AxisOptions {
   /** Fixed domains; default: fitted to the data. */
   xDomain?: [number, number];
   yDomain?: [number, number];
+  /** x values are counts (training steps, epochs): ticks only at integers. */
+  xIntegers?: boolean;
 }
 
 export interface Geometry {
@@ -57,7 +59,8 @@ export function chartGeometry(series: readonly Series[], width: number, height: 
   const xExtent: [number, number] = [Math.min(...xs), Math.max(...xs)];
   const xDomain = options.xDomain ?? (xExtent[0] === xExtent[1] ? [xExtent[0], xExtent[0] + 1] : xExtent);
   const yDomain = options.yDomain ?? niceDomain(yExtent, yKind);
-  const x = makeScale('linear', xDomain, [area.left, area.right]);
+  const xLinear = makeScale('linear', xDomain, [area.left, area.right]);
+  const x: Scale = options.xIntegers ? { ...xLinear, ticks: () => xLinear.ticks().filter(Number.isInteger) } : xLinear;
   const y = makeScale(yKind, yDomain, [area.bottom, area.top]);
   const lines = series.map((s) => {
     const sx = xsOf(s);

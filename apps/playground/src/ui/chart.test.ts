@@ -117,6 +117,12 @@ describe('chart geometry', () => {
     expect(run[2]![1]).toBe(g.area.top);
   });
 
+  it('puts x ticks only at integers for counts (steps, epochs)', () => {
+    const series = [{ name: 'loss', color: 'red', x: [1, 2, 3], y: [3, 2, 1] }];
+    expect(chartGeometry(series, 400, 200)!.x.ticks()).toEqual([1, 1.5, 2, 2.5, 3]);
+    expect(chartGeometry(series, 400, 200, { xIntegers: true })!.x.ticks()).toEqual([1, 2, 3]);
+  });
+
   it('breaks a line at points it cannot draw and fits the axes to the rest', () => {
     const g = chartGeometry([{ name: 'norms', color: 'red', x: [0, 1, 2, 3, 4], y: [1e-3, 0, 1e-1, Number.NaN, 10] }], 300, 200, {
       yKind: 'log',

@@ -26,7 +26,7 @@ export class TrainingPanel {
   private readonly trainButton: HTMLButtonElement;
   private readonly pauseButton: HTMLButtonElement;
   private readonly stopButton: HTMLButtonElement;
-  private readonly chart = new LineChart({ xLabel: 'step', yLabel: 'loss', height: 160 }, 'Training loss per step');
+  private readonly chart = new LineChart({ xLabel: 'step', yLabel: 'loss', height: 160, xIntegers: true }, 'Training loss per step');
   private job: JobHandle | null = null;
   private backendName = '';
   private losses = new Map<string, { x: number[]; y: number[] }>();
