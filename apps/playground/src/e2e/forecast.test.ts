@@ -39,6 +39,7 @@ async function train(): Promise<void> {
   await page.$eval('.model-note', (el) => el.setAttribute('data-model', 'none'));
   await page.click('.training-panel [data-action="train"]');
   await page.waitForSelector('.model-note[data-model="trained"]');
+  await page.waitForSelector('.forecast-chart canvas[data-summary]'); // the new chart draws on the next animation frame
 }
 
 /** What the chart holds: series names and drawable point counts (the chart's data-summary). */
@@ -151,7 +152,10 @@ describe('forecasting in Chromium', () => {
     const want = await inNode(AIRLINE);
     expectSameMetrics(await shownMetrics(), want);
     expect(await page.textContent('.model-note')).toMatch(/^Trained 3 epochs \(completed\)/);
-    // the loss and validation-loss curves of the training panel: one point per epoch
+    // the loss and validation-loss curves of the training panel: one point per epoch (drawn on animation frames)
+    await page.waitForFunction(
+      () => JSON.parse(document.querySelector('.training-panel canvas')!.getAttribute('data-summary') ?? '[]')[1]?.points === 3,
+    );
     const losses = JSON.parse((await page.getAttribute('.training-panel canvas', 'data-summary'))!) as { name: string; points: number }[];
     expect(losses.map((l) => [l.name, l.points])).toEqual([
       ['loss', 3],
@@ -202,6 +206,7 @@ describe('forecasting in Chromium', () => {
     await page.waitForSelector('.training-panel[data-state="paused"]');
     await page.click('.training-panel [data-action="stop"]');
     await page.waitForSelector('.model-note[data-model="stopped"]');
+    await page.waitForSelector('.forecast-chart canvas[data-summary]');
     expect(await page.textContent('.model-note')).toMatch(/^Stopped after \d+ epochs, before the fit returned: there is no fitted model/);
     expect((await chartSummary()).map(([name]) => name)).toEqual(['history', 'actual', 'naive', 'seasonal naive (m = 12)', 'drift']);
     expect(Object.keys(await shownMetrics())).toEqual(['naive', 'seasonal naive (m = 12)', 'drift']);

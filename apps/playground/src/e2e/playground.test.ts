@@ -284,7 +284,10 @@ describe('playground in Chromium', () => {
       await page.click('[data-action="train"]');
       await page.waitForSelector('.model-note[data-model="trained"]');
       expect(await panelState(page)).toEqual({ state: 'completed', step: 25 });
-      // the loss falls, step by step as in Node
+      // the loss falls, step by step as in Node (the chart redraws on animation frames: wait for the last step)
+      await page.waitForFunction(
+        () => JSON.parse(document.querySelector('.training-panel canvas')!.getAttribute('data-summary') ?? '[]')[0]?.points === 25,
+      );
       const [loss] = JSON.parse((await page.getAttribute('.training-panel canvas', 'data-summary'))!) as {
         first: number;
         last: number;
