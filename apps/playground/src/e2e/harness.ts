@@ -3,14 +3,14 @@
 // drives Debian's Chromium through playwright-core with the headless flags of tooling/config/browser.ts. A
 // watchdog closes everything if a test hangs, and closing is bounded so a stuck browser cannot hold the run.
 // Screenshots go to .tmp/artifacts/playground at the repository root (CI keeps them as artifacts).
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
-import { CHROMIUM } from '../../../../tooling/config/browser.js';
+import { launchChromium } from '../../../../tooling/config/browser.js';
 import { createStaticServer } from '../server/static.js';
 
 export interface Session {
@@ -45,7 +45,6 @@ const bounded = (p: Promise<unknown>, ms: number): Promise<unknown> =>
 
 /** Serves `dir` and opens it in headless Chromium. `watchdogMs` bounds the whole session. */
 export async function openApp(dir: string, watchdogMs: number): Promise<Session> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
   const server = createStaticServer(dir);
   const port = await listen(server);
   let browser: Browser | null = null;
@@ -60,21 +59,7 @@ export async function openApp(dir: string, watchdogMs: number): Promise<Session>
   };
   const watchdog = setTimeout(() => void close(), watchdogMs);
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--enable-unsafe-swiftshader',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     const log: string[] = [];
     const requests: string[] = [];

@@ -8,7 +8,6 @@ import {
   embedding,
   gru,
   InvalidArgumentError,
-  type LayerDef,
   lstm,
   MERGE_MODES,
   meanSquaredError,
@@ -21,32 +20,10 @@ import {
   UnsupportedError,
 } from '@rnn/core';
 import { describe, expect, it } from 'vitest';
+import { B, CELLS, floats, H, I, LENGTHS, randomModel, softmaxLastAxis, T, tokens } from './cases.test-helpers.js';
 import { exportOnnx, ONNX_IR_VERSION, type OnnxExportOptions } from './export.js';
 import { maxAbsDiff, runOnnx } from './ort.test-helpers.js';
 import { ModelProto } from './proto.js';
-
-const [B, T, I, H] = [3, 5, 4, 3];
-const LENGTHS = [5, 2, 4];
-
-/** A model with every weight and bias drawn uniformly from ±0.6 (zero biases would hide bias mistakes). */
-function randomModel(layers: LayerDef[], seed = 1): Sequential {
-  const model = new Sequential(jsBackend(), { layers, loss: meanSquaredError(), optimizer: sgd({ lr: 0.1 }), seed });
-  const rng = new Rng(seed + 100);
-  model.setWeights(
-    Object.fromEntries(model.params.map((p) => [p.name, Float64Array.from({ length: p.value.size }, () => rng.uniform(-0.6, 0.6))])),
-  );
-  return model;
-}
-
-function floats(seed: number, shape: number[]): { data: Float32Array; shape: number[] } {
-  const rng = new Rng(seed);
-  return { data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(-1.5, 1.5)), shape };
-}
-
-function tokens(seed: number, vocab: number): { data: Int32Array; shape: number[] } {
-  const rng = new Rng(seed);
-  return { data: Int32Array.from({ length: B * T }, () => Math.floor(rng.next() * vocab)), shape: [B, T] };
-}
 
 /** Exports, runs in onnxruntime and compares with predict; returns the max abs difference. */
 async function compare(
@@ -64,39 +41,8 @@ async function compare(
   return maxAbsDiff(got.data, ref);
 }
 
-function softmaxLastAxis(v: ArrayLike<number>, n: number): Float64Array {
-  const out = Float64Array.from(v);
-  for (let r = 0; r < out.length; r += n) {
-    const row = out.subarray(r, r + n);
-    const m = Math.max(...row);
-    let s = 0;
-    for (let i = 0; i < n; i++) s += row[i] = Math.exp(row[i]! - m);
-    for (let i = 0; i < n; i++) row[i]! /= s;
-  }
-  return out;
-}
-
-const cells: [string, (inputSize: number) => Cell][] = [
-  ['LSTM', (i) => lstm({ inputSize: i, hiddenSize: H })],
-  ['GRU resetAfter', (i) => gru({ inputSize: i, hiddenSize: H })],
-  ['GRU reset-before', (i) => gru({ inputSize: i, hiddenSize: H, resetAfter: false })],
-  ['simple RNN tanh', (i) => simpleRnn({ inputSize: i, hiddenSize: H })],
-  ['simple RNN relu', (i) => simpleRnn({ inputSize: i, hiddenSize: H, activation: 'relu' })],
-  ['LSTM hardSigmoid gates', (i) => lstm({ inputSize: i, hiddenSize: H, recurrentActivation: 'hardSigmoid' })],
-  ['GRU hardSigmoid gates', (i) => gru({ inputSize: i, hiddenSize: H, recurrentActivation: 'hardSigmoid' })],
-  [
-    'GRU reset-before hardSigmoid6 gates',
-    (i) => gru({ inputSize: i, hiddenSize: H, recurrentActivation: 'hardSigmoid6', resetAfter: false }),
-  ],
-  [
-    'LSTM relu candidate, hardSigmoid6 gates',
-    (i) => lstm({ inputSize: i, hiddenSize: H, activation: 'relu', recurrentActivation: 'hardSigmoid6' }),
-  ],
-  ['LSTM linear candidate (ONNX Affine)', (i) => lstm({ inputSize: i, hiddenSize: H, activation: 'linear' })],
-];
-
 describe('ONNX export runs in onnxruntime and matches predict', () => {
-  for (const [name, cell] of cells)
+  for (const [name, cell] of CELLS)
     for (const returnSequences of [false, true])
       for (const padded of [false, true])
         it(`${name}, returnSequences ${returnSequences}${padded ? ', sequence_lens' : ''}`, async () => {

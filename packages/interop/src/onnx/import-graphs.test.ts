@@ -9,13 +9,13 @@ import {
   gru,
   InvalidArgumentError,
   meanSquaredError,
-  Rng,
   RnnError,
   Sequential,
   sgd,
 } from '@rnn/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { thrown, values } from './cases.test-helpers.js';
 import { exportOnnx } from './export.js';
 import { type Attribute, attr, Graph } from './graph.js';
 import { importOnnx } from './import.js';
@@ -26,11 +26,6 @@ const runs = Number(process.env.RNN_FUZZ_RUNS ?? 200);
 const seed = Number(process.env.RNN_FUZZ_SEED ?? 42);
 const backend = jsBackend();
 const [B, T, I, H] = [2, 4, 3, 2];
-
-function values(seed: number, n: number): number[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => Math.fround(rng.uniform(-0.7, 0.7)));
-}
 
 function x(seed = 1, shape = [B, T, I]): { data: Float32Array; shape: number[] } {
   return {
@@ -382,16 +377,6 @@ describe('ONNX import of Unsqueeze', () => {
     });
   });
 });
-
-/** The message of what importOnnx throws. */
-function thrown(bytes: Uint8Array, options = {}): { type: string; message: string } {
-  try {
-    importOnnx(backend, bytes, options).model.dispose();
-  } catch (e) {
-    return { type: (e as Error).constructor.name, message: (e as Error).message };
-  }
-  return { type: 'none', message: '' };
-}
 
 describe('ONNX import refusals', () => {
   const L = 'node "LSTM_node" (LSTM)';

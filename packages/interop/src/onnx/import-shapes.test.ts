@@ -2,8 +2,8 @@
 // called without h0 under dynamic_axes: Shape → Gather / Slice → Unsqueeze → Concat → ConstantOfShape(0) or
 // Expand of a zero constant. Each graph runs in onnxruntime at two batch sizes against the imported predict.
 import { jsBackend } from '@rnn/backend-js';
-import { Rng } from '@rnn/core';
 import { describe, expect, it } from 'vitest';
+import { thrown, values } from './cases.test-helpers.js';
 import { type Attribute, attr, Graph } from './graph.js';
 import { importOnnx } from './import.js';
 import { maxAbsDiff, runOnnx } from './ort.test-helpers.js';
@@ -14,11 +14,6 @@ const [T, I, H] = [4, 3, 2];
 const BATCHES = [2, 5];
 const GATES = { RNN: 1, GRU: 3, LSTM: 4 } as const;
 type Op = keyof typeof GATES;
-
-function values(seed: number, n: number): number[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => Math.fround(rng.uniform(-0.7, 0.7)));
-}
 
 /** ConstantOfShape's value attribute: a one-element float tensor. */
 const fillValue = (v: number): Attribute =>
@@ -112,16 +107,6 @@ async function maxDiffOverBatches(bytes: Uint8Array): Promise<number> {
   model.dispose();
   expect(worst).toBeLessThan(1e-5);
   return worst;
-}
-
-/** The type and message of what importOnnx throws. */
-function thrown(bytes: Uint8Array): { type: string; message: string } {
-  try {
-    importOnnx(backend, bytes).model.dispose();
-  } catch (e) {
-    return { type: (e as Error).constructor.name, message: (e as Error).message };
-  }
-  return { type: 'none', message: '' };
 }
 
 describe('ONNX import of zero initial states built from the input shape (PyTorch dynamic_axes)', () => {

@@ -1,65 +1,23 @@
-// ONNX import: every model exportOnnx writes comes back as a Sequential whose predict equals the original and
-// onnxruntime's output on the same file; hand-built graphs cover what the exporter never writes.
-import { jsBackend } from '@rnn/backend-js';
 import {
   bidirectional,
-  type Cell,
   dense,
   dropout,
   embedding,
   gru,
-  type LayerDef,
   lstm,
   MERGE_MODES,
   meanSquaredError,
-  Rng,
   recurrent,
-  Sequential,
+  type Sequential,
   sgd,
   simpleRnn,
   stackedRecurrent,
 } from '@rnn/core';
 import { describe, expect, it } from 'vitest';
+import { B, CELLS, floats, H, I, LENGTHS, randomModel, softmaxLastAxis, T, tokens } from './cases.test-helpers.js';
 import { exportOnnx, ONNX_IR_VERSION, type OnnxExportOptions } from './export.js';
 import { importOnnx } from './import.js';
 import { maxAbsDiff, runOnnx } from './ort.test-helpers.js';
-
-const [B, T, I, H] = [3, 5, 4, 3];
-const LENGTHS = [5, 2, 4];
-
-function randomModel(layers: LayerDef[], seed = 1, dtype: 'float32' | 'float64' = 'float32'): Sequential {
-  const model = new Sequential(jsBackend({ dtype }), { layers, loss: meanSquaredError(), optimizer: sgd({ lr: 0.1 }), seed });
-  const rng = new Rng(seed + 100);
-  // float32-representable weights, so a float64 model survives the float32 file exactly
-  model.setWeights(
-    Object.fromEntries(
-      model.params.map((p) => [p.name, Float64Array.from({ length: p.value.size }, () => Math.fround(rng.uniform(-0.6, 0.6)))]),
-    ),
-  );
-  return model;
-}
-
-function floats(seed: number, shape: number[]): { data: Float32Array; shape: number[] } {
-  const rng = new Rng(seed);
-  return { data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(-1.5, 1.5)), shape };
-}
-
-function tokens(seed: number, vocab: number): { data: Int32Array; shape: number[] } {
-  const rng = new Rng(seed);
-  return { data: Int32Array.from({ length: B * T }, () => Math.floor(rng.next() * vocab)), shape: [B, T] };
-}
-
-function softmaxLastAxis(v: ArrayLike<number>, n: number): Float64Array {
-  const out = Float64Array.from(v);
-  for (let r = 0; r < out.length; r += n) {
-    const row = out.subarray(r, r + n);
-    const m = Math.max(...row);
-    let s = 0;
-    for (let i = 0; i < n; i++) s += row[i] = Math.exp(row[i]! - m);
-    for (let i = 0; i < n; i++) row[i]! /= s;
-  }
-  return out;
-}
 
 const worst = { original: 0, ort: 0 };
 
@@ -102,27 +60,8 @@ async function expectRoundTrip(
   model.dispose();
 }
 
-const cells: [string, (inputSize: number) => Cell][] = [
-  ['LSTM', (i) => lstm({ inputSize: i, hiddenSize: H })],
-  ['GRU resetAfter', (i) => gru({ inputSize: i, hiddenSize: H })],
-  ['GRU reset-before', (i) => gru({ inputSize: i, hiddenSize: H, resetAfter: false })],
-  ['simple RNN tanh', (i) => simpleRnn({ inputSize: i, hiddenSize: H })],
-  ['simple RNN relu', (i) => simpleRnn({ inputSize: i, hiddenSize: H, activation: 'relu' })],
-  ['LSTM hardSigmoid gates', (i) => lstm({ inputSize: i, hiddenSize: H, recurrentActivation: 'hardSigmoid' })],
-  ['GRU hardSigmoid gates', (i) => gru({ inputSize: i, hiddenSize: H, recurrentActivation: 'hardSigmoid' })],
-  [
-    'GRU reset-before hardSigmoid6 gates',
-    (i) => gru({ inputSize: i, hiddenSize: H, recurrentActivation: 'hardSigmoid6', resetAfter: false }),
-  ],
-  [
-    'LSTM relu candidate, hardSigmoid6 gates',
-    (i) => lstm({ inputSize: i, hiddenSize: H, activation: 'relu', recurrentActivation: 'hardSigmoid6' }),
-  ],
-  ['LSTM linear candidate (ONNX Affine)', (i) => lstm({ inputSize: i, hiddenSize: H, activation: 'linear' })],
-];
-
 describe('ONNX import of every exported model: predict equals the original and onnxruntime', () => {
-  for (const [name, cell] of cells)
+  for (const [name, cell] of CELLS)
     for (const returnSequences of [false, true])
       for (const padded of [false, true])
         it(`${name}, returnSequences ${returnSequences}${padded ? ', sequence_lens' : ''}`, async () => {
