@@ -4,7 +4,7 @@
 import { vact, vdact } from './math';
 import { sumRows, transpose } from './ops';
 import { gemmRows } from './gemm';
-import { JOB_GRU_BACK_STEP, JOB_GRU_STEP, jobArgs, pgemm, runJob, splitsRows } from './par';
+import { JOB_GRU_BACK_STEP, JOB_GRU_STEP, pgemm, runJob, splitsRows, stepJob } from './par';
 import { addStepGrad, al, ldn, lengthOf, previousHidden, stateAtLength, stn } from './seq';
 import { madd } from './simd';
 
@@ -124,12 +124,7 @@ export function gruForward(
   const split = splitsRows(B, <i64>B * <i64>G * <i64>H);
   for (let t = 0; t < T; t++) {
     if (split) {
-      const p = jobArgs();
-      store<i32>(p, T, 4);
-      store<i32>(p, t, 8);
-      store<i32>(p, H, 12);
-      store<i32>(p, act, 16);
-      store<i32>(p, rec, 20);
+      const p = stepJob(T, t, H, act, rec);
       store<i32>(p, resetAfter ? 1 : 0, 24);
       store<usize>(p, U, 28);
       store<usize>(p, recBias, 32);
@@ -269,12 +264,7 @@ export function gruBackward(
     const nrm = addStepGrad(dh, dOut, dhT, lens, t, B, T, H);
     if (norms) store<f64>(norms + <usize>t * 8, nrm);
     if (split) {
-      const p = jobArgs();
-      store<i32>(p, T, 4);
-      store<i32>(p, t, 8);
-      store<i32>(p, H, 12);
-      store<i32>(p, act, 16);
-      store<i32>(p, rec, 20);
+      const p = stepJob(T, t, H, act, rec);
       store<usize>(p, h0, 24);
       store<usize>(p, out, 28);
       store<usize>(p, R, 32);

@@ -5,7 +5,7 @@
 import { vact, vdact } from './math';
 import { sumRows, transpose } from './ops';
 import { gemmRows } from './gemm';
-import { JOB_LSTM_BACK_STEP, JOB_LSTM_STEP, jobArgs, pgemm, runJob, splitsRows } from './par';
+import { JOB_LSTM_BACK_STEP, JOB_LSTM_STEP, pgemm, runJob, splitsRows, stepJob } from './par';
 import { addStepGrad, al, ldn, lengthOf, previousHidden, stateAtLength, stn } from './seq';
 import { madd } from './simd';
 
@@ -77,12 +77,7 @@ export function lstmForward(
   for (let t = 0; t < T; t++) {
     if (split) {
       // each thread: its rows of h_{t-1} U, then their gates (see lstmStepRows)
-      const p = jobArgs();
-      store<i32>(p, T, 4);
-      store<i32>(p, t, 8);
-      store<i32>(p, H, 12);
-      store<i32>(p, act, 16);
-      store<i32>(p, rec, 20);
+      const p = stepJob(T, t, H, act, rec);
       store<usize>(p, U, 24);
       store<usize>(p, R, 28);
       store<usize>(p, out, 32);
@@ -190,12 +185,7 @@ export function lstmBackward(
     if (norms) store<f64>(norms + <usize>t * 8, nrm);
     if (split) {
       // each thread: the gate gradients of its rows, then their rows of dh_{t-1} = dA_t U^T (see backStepRows)
-      const p = jobArgs();
-      store<i32>(p, T, 4);
-      store<i32>(p, t, 8);
-      store<i32>(p, H, 12);
-      store<i32>(p, act, 16);
-      store<i32>(p, rec, 20);
+      const p = stepJob(T, t, H, act, rec);
       store<usize>(p, R, 24);
       store<usize>(p, dA, 28);
       store<usize>(p, UT, 32);

@@ -78,36 +78,23 @@ export function pgemm(
   c: usize, ldc: i32,
   alpha: f32, beta: f32, bias: usize,
 ): void {
-  if (ASC_FEATURE_THREADS) {
-    if (nThreads > 1 && m >= 8 * nThreads && <i64>m * <i64>n * <i64>k >= MIN_WORK) {
-      const p = ctrl + ARGS;
-      store<i32>(ctrl + KIND, JOB_GEMM);
-      store<i32>(p, m);
-      store<i32>(p, n, 4);
-      store<i32>(p, k, 8);
-      store<usize>(p, a, 12);
-      store<i32>(p, lda, 16);
-      store<i32>(p, transA ? 1 : 0, 20);
-      store<usize>(p, b, 24);
-      store<i32>(p, ldb, 28);
-      store<i32>(p, transB ? 1 : 0, 32);
-      store<usize>(p, c, 36);
-      store<i32>(p, ldc, 40);
-      store<f32>(p, alpha, 44);
-      store<f32>(p, beta, 48);
-      store<usize>(p, bias, 52);
-      atomic.store<i32>(ctrl + DONE, 0);
-      atomic.add<i32>(ctrl + GEN, 1); // publishes the arguments (sequentially consistent)
-      atomic.notify(ctrl + GEN, nThreads - 1);
-      runSlice(0);
-      const others = nThreads - 1;
-      for (;;) {
-        const d = atomic.load<i32>(ctrl + DONE);
-        if (d >= others) break;
-        atomic.wait<i32>(ctrl + DONE, d, -1);
-      }
-      return;
-    }
+  if (splitsRows(m, <i64>m * <i64>n * <i64>k)) {
+    const p = ctrl + ARGS;
+    store<i32>(p, n, 4);
+    store<i32>(p, k, 8);
+    store<usize>(p, a, 12);
+    store<i32>(p, lda, 16);
+    store<i32>(p, transA ? 1 : 0, 20);
+    store<usize>(p, b, 24);
+    store<i32>(p, ldb, 28);
+    store<i32>(p, transB ? 1 : 0, 32);
+    store<usize>(p, c, 36);
+    store<i32>(p, ldc, 40);
+    store<f32>(p, alpha, 44);
+    store<f32>(p, beta, 48);
+    store<usize>(p, bias, 52);
+    runJob(JOB_GEMM, m);
+    return;
   }
   gemm(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, alpha, beta, bias);
 }
@@ -117,12 +104,22 @@ export function splitsRows(m: i32, work: i64): bool {
   return ASC_FEATURE_THREADS && nThreads > 1 && m >= 8 * nThreads && work >= MIN_WORK;
 }
 
-/** Where a step job's arguments go (after m, which runJob stores). */
-export function jobArgs(): usize {
-  return ctrl + ARGS;
+/**
+ * Starts a step job's arguments with the header every step job has (T, t, H, act, rec at offsets 4..20; m at 0 is
+ * runJob's) and returns the block: the kernel stores its own arguments from offset 24 on, its rows function reads
+ * them back at the same offsets.
+ */
+export function stepJob(T: i32, t: i32, H: i32, act: i32, rec: i32): usize {
+  const p = ctrl + ARGS;
+  store<i32>(p, T, 4);
+  store<i32>(p, t, 8);
+  store<i32>(p, H, 12);
+  store<i32>(p, act, 16);
+  store<i32>(p, rec, 20);
+  return p;
 }
 
-/** Runs job `kind` over m rows on every thread; its arguments are already at jobArgs() + 4 on. */
+/** Runs job `kind` over m rows on every thread; its arguments are already in the block from offset 4 on. */
 export function runJob(kind: i32, m: i32): void {
   if (ASC_FEATURE_THREADS) {
     store<i32>(ctrl + KIND, kind);

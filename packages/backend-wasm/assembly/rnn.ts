@@ -2,7 +2,7 @@
 // pre-activations until the activation overwrites them, and act' is taken from h_t, so no reserve is needed.
 import { activation, activationGrad, sumRows, transpose } from './ops';
 import { gemmRows } from './gemm';
-import { JOB_RNN_BACK_STEP, JOB_RNN_STEP, jobArgs, pgemm, runJob, splitsRows } from './par';
+import { JOB_RNN_BACK_STEP, JOB_RNN_STEP, pgemm, runJob, splitsRows, stepJob } from './par';
 import { addStepGrad, al, lengthOf, previousHidden, stateAtLength } from './seq';
 
 /** Step t for batch rows [b0, b1): their rows of h_{t-1} U added to the projection, then the activation. */
@@ -22,7 +22,7 @@ function stepRows(b0: i32, b1: i32, T: i32, t: i32, H: i32, act: i32, U: usize, 
 export function rnnStepRows(b0: i32, b1: i32, p: usize): void {
   stepRows(
     b0, b1, load<i32>(p, 4), load<i32>(p, 8), load<i32>(p, 12), load<i32>(p, 16),
-    load<usize>(p, 20), load<usize>(p, 24), load<usize>(p, 28), load<usize>(p, 32),
+    load<usize>(p, 24), load<usize>(p, 28), load<usize>(p, 32), load<usize>(p, 36),
   );
 }
 
@@ -34,15 +34,11 @@ export function rnnForward(
   const split = splitsRows(B, <i64>B * <i64>H * <i64>H);
   for (let t = 0; t < T; t++) {
     if (split) {
-      const p = jobArgs();
-      store<i32>(p, T, 4);
-      store<i32>(p, t, 8);
-      store<i32>(p, H, 12);
-      store<i32>(p, act, 16);
-      store<usize>(p, U, 20);
-      store<usize>(p, out, 24);
-      store<usize>(p, h0, 28);
-      store<usize>(p, lens, 32);
+      const p = stepJob(T, t, H, act, 0); // no recurrent activation: its slot stays unused
+      store<usize>(p, U, 24);
+      store<usize>(p, out, 28);
+      store<usize>(p, h0, 32);
+      store<usize>(p, lens, 36);
       runJob(JOB_RNN_STEP, B);
     } else stepRows(0, B, T, t, H, act, U, out, h0, lens);
   }
@@ -64,7 +60,7 @@ function backStepRows(b0: i32, b1: i32, T: i32, t: i32, H: i32, act: i32, out: u
 export function rnnBackStepRows(b0: i32, b1: i32, p: usize): void {
   backStepRows(
     b0, b1, load<i32>(p, 4), load<i32>(p, 8), load<i32>(p, 12), load<i32>(p, 16),
-    load<usize>(p, 20), load<usize>(p, 24), load<usize>(p, 28), load<usize>(p, 32),
+    load<usize>(p, 24), load<usize>(p, 28), load<usize>(p, 32), load<usize>(p, 36),
   );
 }
 
@@ -93,15 +89,11 @@ export function rnnBackward(
     const nrm = addStepGrad(dh, dOut, dhT, lens, t, B, T, H);
     if (norms) store<f64>(norms + <usize>t * 8, nrm);
     if (split) {
-      const p = jobArgs();
-      store<i32>(p, T, 4);
-      store<i32>(p, t, 8);
-      store<i32>(p, H, 12);
-      store<i32>(p, act, 16);
-      store<usize>(p, out, 20);
-      store<usize>(p, dA, 24);
-      store<usize>(p, UT, 28);
-      store<usize>(p, dh, 32);
+      const p = stepJob(T, t, H, act, 0); // no recurrent activation: its slot stays unused
+      store<usize>(p, out, 24);
+      store<usize>(p, dA, 28);
+      store<usize>(p, UT, 32);
+      store<usize>(p, dh, 36);
       runJob(JOB_RNN_BACK_STEP, B);
     } else backStepRows(0, B, T, t, H, act, out, dA, UT, dh);
   }
