@@ -3,11 +3,11 @@
 // bits per character next to unigram and bigram baselines, and writes new tunes (the body after a held-out
 // tune's headers) that are checked structurally.
 import { pathToFileURL } from 'node:url';
-import { jsBackend } from '@rnn/backend-js';
 import { Rng } from '@rnn/core';
 import { loadAbcTunes } from '@rnn/datasets';
-import { abcTrainingText, checkAbcTune, LanguageModel, ngramBaseline } from '../lm/index.js';
+import { abcTrainingText, checkAbcTune } from '../lm/index.js';
 import { CharTokenizer } from '../text/index.js';
+import { logBitsPerChar, trainCharLm } from './char-lm.js';
 
 export interface MusicResult {
   validationBitsPerChar: number;
@@ -43,30 +43,12 @@ export async function main(argv: readonly string[] = [], log: (line: string) => 
   log(`training form of a tune:\n${tunes[0]!.split('\n').slice(0, 6).join('\n')}\n...`);
 
   const [trainIds, validIds] = [tokenizer.encode(train), tokenizer.encode(validation)];
-  const V = tokenizer.vocabulary.size;
-  const unigram = ngramBaseline(trainIds, validIds, { order: 1, vocabSize: V }).bitsPerToken;
-  const bigram = ngramBaseline(trainIds, validIds, { order: 2, vocabSize: V }).bitsPerToken;
-
-  const lm = LanguageModel.create(jsBackend(), { tokenizer, cell: 'lstm', embeddingSize: 32, hiddenSize, learningRate: 0.01, seed: 2 });
-  log(`model: embedding 32 → LSTM ${hiddenSize} → dense ${V}, ${lm.parameterCount.toLocaleString()} parameters`);
-  const history = await lm.train(trainIds, {
-    batchSize: 16,
-    sequenceLength: 64,
-    epochs: 1000,
-    seconds,
-    maxSteps: Number.isFinite(steps) ? steps : undefined,
-    onStep: ({ step, loss }) => {
-      if (step % 50 === 0) log(`  step ${step}: loss ${(loss / Math.LN2).toFixed(3)} bits/char`);
-    },
-  });
-  const result = lm.evaluate(validIds);
+  const run = await trainCharLm(tokenizer, trainIds, validIds, { hiddenSize, seconds, steps, seed: 2 }, log);
+  const { lm } = run;
   log(
-    `trained ${history.steps} steps in ${history.seconds.toFixed(0)} s (${((history.steps * 16 * 64) / train.length).toFixed(1)} passes over the tunes)\n`,
+    `trained ${run.steps} steps in ${run.seconds.toFixed(0)} s (${((run.steps * 16 * 64) / train.length).toFixed(1)} passes over the tunes)\n`,
   );
-  log('held-out bits per character:');
-  log(`  unigram (add-one)  ${unigram.toFixed(3)}`);
-  log(`  bigram (add-one)   ${bigram.toFixed(3)}`);
-  log(`  LSTM               ${result.bitsPerCharacter!.toFixed(3)}`);
+  logBitsPerChar(run, log);
 
   // New tunes: the headers (R:, M:, L:, K:) of held-out tunes of several rhythms are the prompts, the model
   // writes the body and ends the tune with a blank line; X: and T: are ours.
@@ -86,12 +68,12 @@ export async function main(argv: readonly string[] = [], log: (line: string) => 
   }
   log(`\n${out.filter((t) => t.valid).length} of ${out.length} generated tunes are structurally valid ABC`);
   const summary: MusicResult = {
-    validationBitsPerChar: result.bitsPerCharacter!,
-    unigramBitsPerChar: unigram,
-    bigramBitsPerChar: bigram,
+    validationBitsPerChar: run.validationBitsPerChar,
+    unigramBitsPerChar: run.unigram,
+    bigramBitsPerChar: run.bigram,
     parameters: lm.parameterCount,
-    trainSeconds: history.seconds,
-    steps: history.steps,
+    trainSeconds: run.seconds,
+    steps: run.steps,
     tunes: out,
   };
   lm.dispose();

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { jsBackend } from '@rnn/backend-js';
 import { loadTinyShakespeare } from '@rnn/datasets';
-import { LanguageModel, ngramBaseline } from '../lm/index.js';
+import { LanguageModel } from '../lm/index.js';
 import { CharTokenizer } from '../text/index.js';
+import { logBitsPerChar, trainCharLm } from './char-lm.js';
 
 export interface ShakespeareResult {
   validationBitsPerChar: number;
@@ -37,31 +38,13 @@ export async function main(argv: readonly string[] = [], log: (line: string) => 
   );
 
   const [trainIds, validIds] = [tokenizer.encode(train), tokenizer.encode(validation)];
-  const V = tokenizer.vocabulary.size;
-  const unigram = ngramBaseline(trainIds, validIds, { order: 1, vocabSize: V }).bitsPerToken;
-  const bigram = ngramBaseline(trainIds, validIds, { order: 2, vocabSize: V }).bitsPerToken;
-
-  const lm = LanguageModel.create(jsBackend(), { tokenizer, cell: 'lstm', embeddingSize: 32, hiddenSize, learningRate: 0.01, seed: 1 });
-  log(`model: embedding 32 → LSTM ${hiddenSize} → dense ${V}, ${lm.parameterCount.toLocaleString()} parameters; Adam 0.01, clip norm 5`);
   log(
     `training for ${Number.isFinite(steps) ? `${steps} steps` : `${seconds} s`}: batches of 16 streams × 64 characters, state carried (truncated BPTT)`,
   );
-  const history = await lm.train(trainIds, {
-    batchSize: 16,
-    sequenceLength: 64,
-    epochs: 1000,
-    seconds,
-    maxSteps: Number.isFinite(steps) ? steps : undefined,
-    onStep: ({ step, loss }) => {
-      if (step % 50 === 0) log(`  step ${step}: loss ${(loss / Math.LN2).toFixed(3)} bits/char`);
-    },
-  });
-  const result = lm.evaluate(validIds);
-  log(`trained ${history.steps} steps (${(history.steps * 16 * 64).toLocaleString()} characters) in ${history.seconds.toFixed(0)} s\n`);
-  log('validation bits per character (lower is better):');
-  log(`  unigram (add-one)  ${unigram.toFixed(3)}`);
-  log(`  bigram (add-one)   ${bigram.toFixed(3)}`);
-  log(`  LSTM               ${result.bitsPerCharacter!.toFixed(3)}   (perplexity ${result.perplexity.toFixed(2)} per character)`);
+  const run = await trainCharLm(tokenizer, trainIds, validIds, { hiddenSize, seconds, steps, seed: 1 }, log);
+  const { lm } = run;
+  log(`trained ${run.steps} steps (${(run.steps * 16 * 64).toLocaleString()} characters) in ${run.seconds.toFixed(0)} s\n`);
+  logBitsPerChar(run, log);
 
   const sample = lm.generate({ prompt: 'ROMEO:\n', temperature: 0.8, topK: 20, maxTokens: 300, seed: 1 });
   log(`\nsampled (temperature 0.8, top-k 20):\nROMEO:\n${sample}`);
@@ -89,12 +72,12 @@ export async function main(argv: readonly string[] = [], log: (line: string) => 
   rmSync(dir, { recursive: true });
   loaded.dispose();
   const out: ShakespeareResult = {
-    validationBitsPerChar: result.bitsPerCharacter!,
-    unigramBitsPerChar: unigram,
-    bigramBitsPerChar: bigram,
+    validationBitsPerChar: run.validationBitsPerChar,
+    unigramBitsPerChar: run.unigram,
+    bigramBitsPerChar: run.bigram,
     parameters: lm.parameterCount,
-    trainSeconds: history.seconds,
-    steps: history.steps,
+    trainSeconds: run.seconds,
+    steps: run.steps,
     sample,
   };
   lm.dispose();
