@@ -200,8 +200,7 @@ export class Sequential {
    */
   summary(inputShape?: readonly number[]): ModelSummary {
     this.live();
-    if (inputShape !== undefined) this.outputShape(inputShape);
-    return summarize(this.layers, inputShape ?? null);
+    return summarize(this.layers, inputShape ?? null); // follows the shape layer by layer (a ShapeError names the layer)
   }
 
   /** Forget the state carried by recurrent layers (call between independent streams). */

@@ -350,7 +350,7 @@ export class TextClassifier {
       { x: { data: ids!, shape: [1, T] }, y: { data: [index], shape: [1] } },
       { layer: 1 }, // the embedding's output: token ids have no gradient
     );
-    const table = this.model.getWeights()['0.embeddings']!;
+    const table = this.model.backend.read(this.model.params[0]!.value); // the embedding table (layer 0)
     const E = gradient.shape[2]!;
     // the loss is -log p(class): its gradient, negated, is that of the log-probability
     const saliency = Float64Array.from({ length: T }, (_, t) => {
