@@ -55,8 +55,8 @@ export const modelsPage: Page = {
       if (!alive) return;
       storeNote.dataset.store = 'ready';
       storeNote.textContent = list.length
-        ? `The ${RECENT_LIMIT} models trained last on the text, inside and classification pages are kept in this browser (IndexedDB); older ones are removed.`
-        : 'No recent models yet: train one on Text generation, Inside the network or Classification.';
+        ? `The ${RECENT_LIMIT} models trained last on the text, inside, forecasting and classification pages are kept in this browser (IndexedDB); older ones are removed.`
+        : 'No recent models yet: train one on Text generation, Inside the network, Forecasting or Classification.';
       recentTable.hidden = list.length === 0;
       recentBody.replaceChildren(...list.map(row));
     };
