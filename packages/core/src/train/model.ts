@@ -241,14 +241,26 @@ export class Sequential {
   /** Loss and parameter gradients for a batch, without updating (for gradient checks and diagnostics). */
   computeGradients(batch: Batch, carryState = false): number {
     this.live();
+    return this.backpropagate(batch, { carryState, dropout: true, inputOf: null }).loss;
+  }
+
+  /**
+   * Forward in training mode, the loss, and backward: parameter gradients always, down to layer 0 (not its input)
+   * or, with `inputOf: k`, down to the gradient of layer k's input (null when that input has none, e.g. token ids).
+   */
+  private backpropagate(
+    batch: Batch,
+    o: { carryState: boolean; dropout: boolean; inputOf: number | null },
+  ): { loss: number; inputGrad: Tensor | null } {
     for (const p of this.params) this.backend.fill(p.grad, 0);
     const lengths = this.lengthsOf(batch);
-    const y = this.forward(this.upload(batch.x), true, carryState, lengths);
+    const y = this.forward(this.upload(batch.x), true, o.carryState, lengths, o.dropout);
     const dy = this.ws.get('dy', y.shape);
     const loss = this.loss.compute(this.backend, y, batch.y, dy, this.ws, lengths);
+    const stop = o.inputOf ?? 0;
     let g: Tensor | null = dy;
-    for (let i = this.layers.length - 1; i >= 0 && g; i--) g = this.layers[i]!.backward(g, i > 0);
-    return loss;
+    for (let i = this.layers.length - 1; i >= stop && g; i--) g = this.layers[i]!.backward(g, o.inputOf !== null || i > 0);
+    return { loss, inputGrad: o.inputOf === null ? null : g };
   }
 
   /**
@@ -264,13 +276,7 @@ export class Sequential {
     const k = options.layer ?? 0;
     if (!Number.isInteger(k) || k < 0 || k >= this.layers.length)
       throw new InvalidArgumentError('layer', `an integer in [0, ${this.layers.length - 1}] (a layer index)`, k);
-    for (const p of this.params) this.backend.fill(p.grad, 0);
-    const lengths = this.lengthsOf(batch);
-    const y = this.forward(this.upload(batch.x), true, false, lengths, false);
-    const dy = this.ws.get('dy', y.shape);
-    const loss = this.loss.compute(this.backend, y, batch.y, dy, this.ws, lengths);
-    let g: Tensor | null = dy;
-    for (let i = this.layers.length - 1; i >= k && g; i--) g = this.layers[i]!.backward(g, true);
+    const { loss, inputGrad: g } = this.backpropagate(batch, { carryState: false, dropout: false, inputOf: k });
     if (!g)
       throw new UnsupportedError('layer', `a layer whose input has a gradient (layer ${k}, "${this.layers[k]!.kind}", takes token ids)`, k);
     return { loss, gradient: { data: this.backend.read(g), shape: [...g.shape] } };
